@@ -1,0 +1,78 @@
+package io.stripesync.config;
+
+import java.net.URI;
+import java.util.regex.Pattern;
+import org.quartz.CronExpression;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks the settings before any bean (the database pool, Flyway, Camel) starts, so a bad setting stops the
+ * service with one line naming it rather than a failure somewhere downstream.
+ */
+@Component
+public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware {
+
+    private static final Pattern STRIPE_KEY = Pattern.compile("(sk|rk)_(test|live)_[0-9A-Za-z]{8,}");
+    static final int MIN_TOKEN_LENGTH = 16;
+
+    private Environment environment;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+        check(environment);
+    }
+
+    static void check(Environment env) {
+        String key = env.getProperty("stripe.secret-key", "");
+        if (key.isBlank()) {
+            throw new InvalidSettingException("STRIPE_SECRET_KEY", "is not set: give a Stripe secret key (sk_...) "
+                    + "or a restricted key (rk_...) with read access to Products");
+        }
+        if (!STRIPE_KEY.matcher(key).matches()) {
+            throw new InvalidSettingException("STRIPE_SECRET_KEY", "is malformed (" + Secrets.mask(key)
+                    + "): expected sk_test_..., sk_live_..., rk_test_... or rk_live_...");
+        }
+        String baseUrl = env.getProperty("stripe.api-base-url", "");
+        if (!isHttpUrl(baseUrl)) {
+            throw new InvalidSettingException("STRIPE_API_BASE_URL", "is not an http(s) URL");
+        }
+        Integer pageSize = env.getProperty("stripe.page-size", Integer.class, 100);
+        if (pageSize < 1 || pageSize > 100) {
+            throw new InvalidSettingException("STRIPE_PAGE_SIZE", "must be between 1 and 100 (Stripe's limit)");
+        }
+        if (env.getProperty("sync.schedule.enabled", Boolean.class, true)
+                && !CronExpression.isValidExpression(env.getProperty("sync.cron", ""))) {
+            throw new InvalidSettingException("SYNC_CRON", "is not a valid Quartz cron expression "
+                    + "(six fields, seconds first, e.g. '0 0 0 * * ?')");
+        }
+        if (env.getProperty("sync.http.enabled", Boolean.class, true)
+                && env.getProperty("sync.api-token", "").length() < MIN_TOKEN_LENGTH) {
+            throw new InvalidSettingException("SYNC_API_TOKEN", "must be set (at least " + MIN_TOKEN_LENGTH
+                    + " characters) while the HTTP trigger is on; set SYNC_HTTP_ENABLED=false to run on the schedule only");
+        }
+        String jdbcUrl = env.getProperty("spring.datasource.url", "");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new InvalidSettingException("SPRING_DATASOURCE_URL", jdbcUrl.isBlank()
+                    ? "is not set: set SPRING_DATASOURCE_URL (jdbc:postgresql://...) or DATABASE_URL (postgresql://...)"
+                    : "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+        }
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            URI uri = URI.create(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

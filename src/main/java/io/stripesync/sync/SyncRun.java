@@ -1,0 +1,73 @@
+package io.stripesync.sync;
+
+import java.sql.Connection;
+
+/** The state of one run while it walks Stripe: where the cursor is and what it has counted so far. */
+public class SyncRun {
+
+    private final long id;
+    private final String trigger;
+    private final long startedNanos = System.nanoTime();
+    private final Connection lockConnection;
+    private int pages;
+    private int scanned;
+    private int synced;
+    private boolean hasMore = true;
+    private String startingAfter;
+
+    SyncRun(long id, String trigger, Connection lockConnection) {
+        this.id = id;
+        this.trigger = trigger;
+        this.lockConnection = lockConnection;
+    }
+
+    void pageLogged(int productsOnPage, int inserted, boolean more, String lastId) {
+        pages++;
+        scanned += productsOnPage;
+        synced += inserted;
+        hasMore = more;
+        startingAfter = lastId;
+    }
+
+    public long getId() {
+        return id;
+    }
+
+    public String getTrigger() {
+        return trigger;
+    }
+
+    /** Read by the route's loop: Stripe said there is another page. */
+    public boolean isHasMore() {
+        return hasMore;
+    }
+
+    /** Read by the route: the cursor part of the next page's query string, empty on the first page. */
+    public String getStartingAfterParam() {
+        return startingAfter == null ? "" : "&starting_after=" + startingAfter;
+    }
+
+    public int getPages() {
+        return pages;
+    }
+
+    public int getScanned() {
+        return scanned;
+    }
+
+    public int getSynced() {
+        return synced;
+    }
+
+    public int getSkipped() {
+        return scanned - synced;
+    }
+
+    public long durationMs() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    Connection lockConnection() {
+        return lockConnection;
+    }
+}

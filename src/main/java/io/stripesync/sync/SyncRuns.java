@@ -1,0 +1,217 @@
+package io.stripesync.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stripesync.config.Secrets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The life of a run, called by the sync route at its start, after each page and at its end: one run at a time
+ * across every instance (a PostgreSQL advisory lock held on a dedicated connection for the whole run), a row in
+ * {@code stripe_sync_runs}, the operator's log lines, and the JSON answer of the trigger endpoint.
+ */
+@Component("syncRuns")
+public class SyncRuns {
+
+    /** Exchange property holding the {@link SyncRun} of the exchange. */
+    public static final String RUN = "syncRun";
+    /** Exchange property naming what started the run, when the trigger route's endpoint does not say it. */
+    public static final String TRIGGER = "syncTrigger";
+    /** Exchange property holding the Stripe page being logged. */
+    public static final String PAGE = "stripePage";
+
+    private static final Logger log = LoggerFactory.getLogger(SyncRuns.class);
+
+    private static final String CLOSE_ABANDONED = """
+            UPDATE stripe_sync_runs SET status = 'interrupted', finished_at = now(),
+                   error = 'the process running it stopped before the run finished'
+             WHERE status = 'running'""";
+    private static final String INSERT_RUN =
+            "INSERT INTO stripe_sync_runs (trigger, status) VALUES (?, 'running') RETURNING id";
+    private static final String FINISH_RUN = """
+            UPDATE stripe_sync_runs
+               SET status = ?, finished_at = now(), pages = ?, scanned = ?, synced = ?, skipped = ?, error = ?
+             WHERE id = ?""";
+
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final Secrets secrets;
+    private final long lockKey;
+    private final int progressEveryPages;
+
+    public SyncRuns(DataSource dataSource, JdbcTemplate jdbc, ObjectMapper json, Secrets secrets,
+                    @Value("${sync.lock-key}") long lockKey,
+                    @Value("${sync.progress-every-pages}") int progressEveryPages) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.secrets = secrets;
+        this.lockKey = lockKey;
+        this.progressEveryPages = progressEveryPages;
+    }
+
+    /** Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. */
+    public void begin(Exchange exchange) throws SQLException {
+        String trigger = triggerOf(exchange);
+        Connection lock = dataSource.getConnection();
+        boolean locked = false;
+        try {
+            locked = tryLock(lock);
+            if (!locked) {
+                throw new SyncAlreadyRunningException();
+            }
+            // holding the lock, no run can be in progress: a 'running' row is one whose process died
+            jdbc.update(CLOSE_ABANDONED);
+            Long id = jdbc.queryForObject(INSERT_RUN, Long.class, trigger);
+            exchange.setProperty(RUN, new SyncRun(id, trigger, lock));
+            log.info("Sync run {} started (trigger: {})", id, trigger);
+        } catch (RuntimeException | SQLException e) {
+            release(lock, locked);
+            throw e;
+        }
+    }
+
+    /** Counts a page whose missing products are now inserted, and moves the cursor past it. */
+    public void pageLogged(Exchange exchange) {
+        SyncRun run = exchange.getProperty(RUN, SyncRun.class);
+        Map<?, ?> page = exchange.getProperty(PAGE, Map.class);
+        int inserted = exchange.getMessage().getHeader("CamelJdbcUpdateCount", 0, Integer.class);
+        run.pageLogged(((List<?>) page.get("data")).size(), inserted, (Boolean) page.get("has_more"),
+                StripePage.lastId(page));
+        if (run.getPages() % progressEveryPages == 0) {
+            log.info("Sync run {}: {} pages, {} products scanned, {} synced so far",
+                    run.getId(), run.getPages(), run.getScanned(), run.getSynced());
+        }
+    }
+
+    /** The walk reached Stripe's last page: the run succeeded. */
+    public void succeed(Exchange exchange) {
+        SyncRun run = exchange.getProperty(RUN, SyncRun.class);
+        finish(run, "succeeded", null);
+        log.info("Sync run {} succeeded in {} ms: {} pages, {} scanned, {} synced, {} skipped (already logged)",
+                run.getId(), run.durationMs(), run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", true);
+        answer.putAll(countsOf(run));
+        respond(exchange, 200, answer);
+    }
+
+    /** The run cannot finish its walk: record it as failed with its progress, and answer what failed. */
+    public void fail(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int attempts = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        RunFailure described = RunFailure.of(failure, attempts, secrets.maskedStripeKey());
+        String error = secrets.scrub(described.message());
+        SyncRun run = exchange.getProperty(RUN, SyncRun.class);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", false);
+        answer.put("error", error);
+        if (run != null) {
+            finish(run, "failed", error);
+            log.error("Sync run {} failed after {} ms: {} ({} pages, {} scanned, {} synced before the failure)",
+                    run.getId(), run.durationMs(), error, run.getPages(), run.getScanned(), run.getSynced());
+            answer.putAll(countsOf(run));
+        } else {
+            log.error("Sync could not start: {}", error);
+        }
+        respond(exchange, described.httpStatus(), answer);
+    }
+
+    /** Another run holds the lock: answer 409 and leave that run alone. */
+    public void busy(Exchange exchange) {
+        log.info("Sync not started (trigger: {}): another run is in progress", triggerOf(exchange));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", false);
+        answer.put("error", new SyncAlreadyRunningException().getMessage());
+        respond(exchange, 409, answer);
+    }
+
+    private void finish(SyncRun run, String status, String error) {
+        try {
+            jdbc.update(FINISH_RUN, status, run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped(),
+                    error, run.getId());
+        } catch (DataAccessException e) {
+            // the next run marks this row as interrupted; the lock goes with the connection either way
+            log.warn("Sync run {} could not be recorded as {}: {}", run.getId(), status,
+                    secrets.scrub(e.getMostSpecificCause().getMessage()));
+        } finally {
+            release(run.lockConnection(), true);
+        }
+    }
+
+    private Map<String, Object> countsOf(SyncRun run) {
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("synced", run.getSynced());
+        counts.put("scanned", run.getScanned());
+        counts.put("skipped", run.getSkipped());
+        counts.put("pages", run.getPages());
+        counts.put("runId", run.getId());
+        counts.put("trigger", run.getTrigger());
+        counts.put("durationMs", run.durationMs());
+        return counts;
+    }
+
+    /** Replaces every header (nothing of the Stripe call may reach the caller) with the JSON answer. */
+    private void respond(Exchange exchange, int status, Map<String, Object> answer) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        try {
+            message.setBody(json.writeValueAsString(answer));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the sync answer", e);
+        }
+    }
+
+    private String triggerOf(Exchange exchange) {
+        String trigger = exchange.getProperty(TRIGGER, String.class);
+        if (trigger != null) {
+            return trigger;
+        }
+        String scheme = exchange.getFromEndpoint() == null ? "" : exchange.getFromEndpoint().getEndpointUri();
+        if (scheme.startsWith("quartz:")) {
+            return "schedule";
+        }
+        return scheme.startsWith("platform-http:") ? "http" : "manual";
+    }
+
+    private boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            statement.setLong(1, lockKey);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        }
+    }
+
+    private void release(Connection connection, boolean locked) {
+        try (connection) {
+            if (locked && !connection.isClosed()) {
+                try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    statement.setLong(1, lockKey);
+                    statement.execute();
+                }
+            }
+        } catch (SQLException e) {
+            // a broken connection has already dropped the lock on the server side
+            log.debug("Advisory lock connection closed with an error: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.stripesync.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Every endpoint of the sync (the trigger, and what later hangs under it) requires
+ * {@code Authorization: Bearer <SYNC_API_TOKEN>}. The token is compared in constant time; a refusal says nothing
+ * about why, and is decided before any route runs, so Stripe is never called for an unauthenticated request.
+ */
+@Component
+public class ApiTokenFilter extends OncePerRequestFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private final byte[] expected;
+
+    public ApiTokenFilter(@Value("${sync.api-token:}") String apiToken) {
+        this.expected = apiToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !(isUnder(path, "/stripe-sync-products") || isUnder(path, "/omnia-shared/stripe-sync-products"));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (authorized(request.getHeader("Authorization"))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        response.setHeader("WWW-Authenticate", "Bearer");
+        response.setContentType("application/json");
+        response.getWriter().write("{\"success\":false,\"error\":\"unauthorized\"}");
+    }
+
+    private boolean authorized(String header) {
+        if (expected.length == 0 || header == null || !header.startsWith(BEARER)) {
+            return false;
+        }
+        byte[] given = header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(expected, given);
+    }
+
+    private static boolean isUnder(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
+    }
+}

@@ -1,0 +1,81 @@
+package io.stripesync;
+
+import io.stripesync.standin.StripeStandIn;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole service against a real PostgreSQL and the Stripe stand-in. Every test class extending this shares one
+ * Spring context (same settings), one database and one stand-in; each test starts from an empty log and catalogue.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = StripeSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class SyncTestSupport {
+
+    protected static final String API_TOKEN = "test-token-0123456789abcdef";
+    protected static final StripeStandIn STRIPE = StripeStandIn.start(0);
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @Autowired
+    protected CamelContext camel;
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", TestDatabase::jdbcUrl);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("stripe.api-base-url", STRIPE::baseUrl);
+        registry.add("stripe.secret-key", () -> StripeStandIn.API_KEY);
+        registry.add("sync.api-token", () -> API_TOKEN);
+        registry.add("sync.schedule.enabled", () -> "false");
+        registry.add("sync.retry.initial-delay-ms", () -> "50");
+        registry.add("sync.retry.max-delay-ms", () -> "200");
+        registry.add("sync.retry.max-retries", () -> "3");
+    }
+
+    @BeforeEach
+    void startEmpty() {
+        jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs RESTART IDENTITY");
+        STRIPE.reset();
+    }
+
+    protected HttpResponse<String> post(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected HttpResponse<String> triggerSync() throws Exception {
+        return post("/stripe-sync-products", API_TOKEN);
+    }
+
+    protected int loggedCount() {
+        return jdbc.queryForObject("SELECT count(*) FROM stripe_products_log", Integer.class);
+    }
+
+    protected Map<String, Object> lastRun() {
+        return jdbc.queryForMap("SELECT * FROM stripe_sync_runs ORDER BY id DESC LIMIT 1");
+    }
+}

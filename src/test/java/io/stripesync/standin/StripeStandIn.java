@@ -1,0 +1,184 @@
+package io.stripesync.standin;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.QueryParameter;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A local stand-in for Stripe's API, on WireMock: {@code GET /v1/products} pages through a {@link StripeCatalogue}
+ * with Stripe's real {@code limit} / {@code starting_after} / {@code has_more} behaviour, checks the Bearer key, and
+ * answers errors with Stripe's error bodies. Tests add higher-priority WireMock stubs to inject faults.
+ */
+public class StripeStandIn {
+
+    /** The key the stand-in accepts. It is a test-mode-shaped key that works nowhere else. */
+    public static final String API_KEY = "sk_test_StandIn0LocalOnly0Key1234";
+    /** Priority of the catalogue stub; fault stubs with a smaller number are matched first. */
+    public static final int CATALOGUE_PRIORITY = 10;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StripeCatalogue catalogue = new StripeCatalogue();
+    private final WireMockServer server;
+
+    public StripeStandIn(int port) {
+        server = new WireMockServer(wireMockConfig().port(port).containerThreads(64)
+                .notifier(new Slf4jNotifier(false)).extensions(new ProductList()));
+    }
+
+    public static StripeStandIn start(int port) {
+        StripeStandIn standIn = new StripeStandIn(port);
+        standIn.server.start();
+        standIn.stubCatalogue();
+        return standIn;
+    }
+
+    public String baseUrl() {
+        return server.baseUrl();
+    }
+
+    public StripeCatalogue catalogue() {
+        return catalogue;
+    }
+
+    /** The WireMock server, for fault stubs and for checking what was asked. */
+    public WireMockServer wireMock() {
+        return server;
+    }
+
+    /** Added to every answer, to model the round trip to the real Stripe. */
+    public void latencyMs(int millis) {
+        server.setGlobalFixedDelay(millis);
+    }
+
+    public List<LoggedRequest> productListRequests() {
+        return server.findAll(getRequestedFor(urlPathEqualTo("/v1/products")));
+    }
+
+    /** Forgets products, fault stubs, latency and recorded requests. */
+    public void reset() {
+        server.resetAll();
+        catalogue.clear();
+        stubCatalogue();
+    }
+
+    public void stop() {
+        server.stop();
+    }
+
+    private void stubCatalogue() {
+        server.stubFor(get(urlPathEqualTo("/v1/products")).atPriority(CATALOGUE_PRIORITY)
+                .willReturn(aResponse().withTransformers(ProductList.NAME)));
+    }
+
+    /** Stripe's error body, e.g. {@code error("invalid_request_error", "resource_missing", "No such product")}. */
+    public static String errorBody(String type, String code, String message) {
+        try {
+            return JSON.writeValueAsString(Map.of("error", code == null
+                    ? Map.of("type", type, "message", message)
+                    : Map.of("type", type, "code", code, "message", message)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private class ProductList implements ResponseDefinitionTransformerV2 {
+
+        static final String NAME = "stripe-product-list";
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent serveEvent) {
+            Request request = serveEvent.getRequest();
+            if (!("Bearer " + API_KEY).equals(request.getHeader("Authorization"))) {
+                String given = String.valueOf(request.getHeader("Authorization")).replace("Bearer ", "");
+                return json(401, errorBody("invalid_request_error", null,
+                        "Invalid API Key provided: " + io.stripesync.config.Secrets.mask(given)));
+            }
+            int limit = intParam(request, "limit", 10);
+            if (limit < 1 || limit > 100) {
+                return json(400, errorBody("invalid_request_error", "parameter_invalid_integer",
+                        "This value must be greater than or equal to 1 and less than or equal to 100."));
+            }
+            String startingAfter = param(request, "starting_after");
+            Map<String, Object> page = catalogue.page(limit, startingAfter, filterOf(request));
+            if (page == null) {
+                return json(400, errorBody("invalid_request_error", "resource_missing",
+                        "No such product: '" + startingAfter + "'"));
+            }
+            try {
+                return json(200, JSON.writeValueAsString(page));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private Predicate<Map<String, Object>> filterOf(Request request) {
+            Predicate<Map<String, Object>> filter = p -> true;
+            String active = param(request, "active");
+            if (active != null) {
+                filter = filter.and(p -> String.valueOf(p.get("active")).equals(active));
+            }
+            for (String bound : List.of("gt", "gte", "lt", "lte")) {
+                String value = param(request, "created[" + bound + "]");
+                if (value != null) {
+                    long limit = Long.parseLong(value);
+                    filter = filter.and(p -> {
+                        long created = ((Number) p.get("created")).longValue();
+                        return switch (bound) {
+                            case "gt" -> created > limit;
+                            case "gte" -> created >= limit;
+                            case "lt" -> created < limit;
+                            default -> created <= limit;
+                        };
+                    });
+                }
+            }
+            return filter;
+        }
+
+        private String param(Request request, String name) {
+            QueryParameter parameter = request.queryParameter(name);
+            return parameter.isPresent() ? parameter.firstValue() : null;
+        }
+
+        private int intParam(Request request, String name, int fallback) {
+            String value = param(request, name);
+            try {
+                return value == null ? fallback : Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        private ResponseDefinition json(int status, String body) {
+            return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                    .withHeader("Request-Id", "req_standin").withBody(body).build();
+        }
+    }
+}
