@@ -110,6 +110,23 @@ class StripeSyncIntegrationTests extends SyncTestSupport {
     }
 
     @Test
+    void productsAfterAPageOfLoggedOnesAreInserted() throws Exception {
+        List<String> ids = STRIPE.catalogue().addGenerated(250);
+        // the newest 100 (Stripe's first page) and one further back are logged already
+        for (String id : ids.subList(150, 250)) {
+            jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, source) VALUES (?, 'app')", id);
+        }
+        jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, source) VALUES (?, 'app')", ids.get(10));
+
+        JsonNode answer = JSON.readTree(triggerSync().body());
+
+        assertThat(answer.get("synced").asInt()).isEqualTo(149);
+        assertThat(answer.get("skipped").asInt()).isEqualTo(101);
+        assertThat(jdbc.queryForList("SELECT stripe_product_id FROM stripe_products_log", String.class))
+                .containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
     void runRecordMatchesTheAnswer() throws Exception {
         STRIPE.catalogue().addGenerated(150);
 

@@ -15,6 +15,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The whole service against a real PostgreSQL and the Stripe stand-in. Every test class extending this shares one
@@ -22,6 +23,13 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = StripeSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = {
+        "sync.api-token=" + SyncTestSupport.API_TOKEN,
+        "sync.schedule.enabled=false",
+        "sync.cron=0/2 * * * * ?",
+        "sync.retry.max-retries=3",
+        "sync.retry.initial-delay-ms=50",
+        "sync.retry.max-delay-ms=200"})
 public abstract class SyncTestSupport {
 
     protected static final String API_TOKEN = "test-token-0123456789abcdef";
@@ -44,11 +52,6 @@ public abstract class SyncTestSupport {
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("stripe.api-base-url", STRIPE::baseUrl);
         registry.add("stripe.secret-key", () -> StripeStandIn.API_KEY);
-        registry.add("sync.api-token", () -> API_TOKEN);
-        registry.add("sync.schedule.enabled", () -> "false");
-        registry.add("sync.retry.initial-delay-ms", () -> "50");
-        registry.add("sync.retry.max-delay-ms", () -> "200");
-        registry.add("sync.retry.max-retries", () -> "3");
     }
 
     @BeforeEach

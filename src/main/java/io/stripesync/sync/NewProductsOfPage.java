@@ -25,6 +25,9 @@ public class NewProductsOfPage implements AggregationStrategy {
             products.add(product);
         }
         result.getMessage().setBody(products);
+        // the splitter copies the result's properties onto the page's exchange: a duplicate flag left here would
+        // mark every product of the next page a duplicate
+        result.removeProperty(ExchangePropertyKey.DUPLICATE_MESSAGE);
         return result;
     }
 }

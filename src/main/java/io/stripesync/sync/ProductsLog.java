@@ -1,6 +1,7 @@
 package io.stripesync.sync;
 
-import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +45,15 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
             return Set.of();
         }
         return jdbc.execute((ConnectionCallback<Set<String>>) connection -> {
-            Array array = connection.createArrayOf("text", ids);
-            try {
-                return new HashSet<>(jdbc.queryForList(SELECT_LOGGED_AMONG, String.class, array));
-            } finally {
-                array.free();
+            try (PreparedStatement statement = connection.prepareStatement(SELECT_LOGGED_AMONG)) {
+                statement.setArray(1, connection.createArrayOf("text", ids));
+                Set<String> logged = new HashSet<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        logged.add(rows.getString(1));
+                    }
+                }
+                return logged;
             }
         });
     }

@@ -78,6 +78,12 @@ public class StripeStandIn {
         stubCatalogue();
     }
 
+    /** Removes the fault stubs tests added; the catalogue stays. */
+    public void clearFaults() {
+        server.resetMappings();
+        stubCatalogue();
+    }
+
     public void stop() {
         server.stop();
     }

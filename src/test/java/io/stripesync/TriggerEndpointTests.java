@@ -1,0 +1,118 @@
+package io.stripesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stripesync.standin.StripeStandIn;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+class TriggerEndpointTests extends SyncTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void missingTokenIsRefusedAndStripeIsNotCalled() throws Exception {
+        STRIPE.catalogue().addGenerated(3);
+
+        HttpResponse<String> response = post("/stripe-sync-products", null);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).doesNotContain(API_TOKEN);
+        assertThat(STRIPE.productListRequests()).isEmpty();
+        assertThat(loggedCount()).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_sync_runs", Integer.class)).isZero();
+    }
+
+    @Test
+    void wrongTokenIsRefusedAndStripeIsNotCalled() throws Exception {
+        STRIPE.catalogue().addGenerated(3);
+
+        assertThat(post("/stripe-sync-products", API_TOKEN + "x").statusCode()).isEqualTo(401);
+        assertThat(post("/stripe-sync-products", API_TOKEN.substring(1)).statusCode()).isEqualTo(401);
+        assertThat(post("/omnia-shared/stripe-sync-products", "not-the-token").statusCode()).isEqualTo(401);
+
+        assertThat(STRIPE.productListRequests()).isEmpty();
+        assertThat(loggedCount()).isZero();
+    }
+
+    @Test
+    void otherMethodsAreNotAllowed() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create("http://localhost:" + port + "/stripe-sync-products"))
+                .header("Authorization", "Bearer " + API_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(STRIPE.productListRequests()).isEmpty();
+    }
+
+    @Test
+    void legacyOmniaSharedPathSyncsToo() throws Exception {
+        STRIPE.catalogue().addGenerated(4);
+
+        HttpResponse<String> response = post("/omnia-shared/stripe-sync-products", API_TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("synced").asInt()).isEqualTo(4);
+        assertThat(loggedCount()).isEqualTo(4);
+    }
+
+    @Test
+    void callerHeadersNeverReachStripeAndStripeHeadersNeverReachTheCaller() throws Exception {
+        STRIPE.catalogue().addGenerated(2);
+
+        HttpResponse<String> response = triggerSync();
+
+        assertThat(STRIPE.productListRequests()).singleElement().satisfies(request -> {
+            assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + StripeStandIn.API_KEY);
+            assertThat(request.getHeader("Stripe-Version")).isNotBlank();
+            assertThat(request.getAllHeaderKeys()).noneMatch(h -> h.startsWith("Camel"));
+            assertThat(request.queryParameter("limit").firstValue()).isEqualTo("100");
+        });
+        assertThat(response.headers().map().toString()).doesNotContain(StripeStandIn.API_KEY).doesNotContain(API_TOKEN)
+                .doesNotContain("Stripe-Version").doesNotContain("products");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    }
+
+    @Test
+    void concurrentTriggersNeverDuplicateAndTheLoserGets409() throws Exception {
+        STRIPE.catalogue().addGenerated(300);
+        STRIPE.latencyMs(150);
+
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(this::trigger, callers);
+            CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(this::trigger, callers);
+            List<HttpResponse<String>> responses = List.of(first.get(), second.get());
+
+            List<Integer> statuses = responses.stream().map(HttpResponse::statusCode).sorted().toList();
+            assertThat(statuses).containsExactly(200, 409);
+            HttpResponse<String> busy = responses.stream().filter(r -> r.statusCode() == 409).findFirst().orElseThrow();
+            JsonNode answer = JSON.readTree(busy.body());
+            assertThat(answer.get("success").asBoolean()).isFalse();
+            assertThat(answer.get("error").asText()).contains("already running");
+        } finally {
+            callers.shutdown();
+        }
+        assertThat(loggedCount()).isEqualTo(300);
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT stripe_product_id) FROM stripe_products_log",
+                Integer.class)).isEqualTo(300);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_sync_runs", Integer.class)).isEqualTo(1);
+    }
+
+    private HttpResponse<String> trigger() {
+        try {
+            return triggerSync();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
