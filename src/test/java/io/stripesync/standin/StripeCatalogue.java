@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * The products a {@link StripeStandIn} serves, listed as Stripe lists them: newest first by {@code created}, ties
  * in a stable order, paged with {@code starting_after}. Products are built from Stripe's own product fixture.
  */
-public class StripeCatalogue {
+public class StripeCatalogue implements ProductSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Object> TEMPLATE = readFixture("/stripe/product.json");
@@ -32,7 +32,8 @@ public class StripeCatalogue {
 
     /** A product shaped exactly like Stripe's fixture, with the given id, name and creation time. */
     public static Map<String, Object> product(String id, String name, long created) {
-        Map<String, Object> product = JSON.convertValue(TEMPLATE, new TypeReference<LinkedHashMap<String, Object>>() {});
+        // nested objects of the fixture are shared and never changed: a shallow copy is enough and cheap
+        Map<String, Object> product = new LinkedHashMap<>(TEMPLATE);
         product.put("id", id);
         product.put("name", name);
         product.put("created", created);
@@ -78,6 +79,7 @@ public class StripeCatalogue {
      * One page as Stripe answers {@code GET /v1/products}: after {@code startingAfter} (null for the first page),
      * at most {@code limit} products passing {@code filter}. Returns null when the cursor is not a known product.
      */
+    @Override
     public synchronized Map<String, Object> page(int limit, String startingAfter, Predicate<Map<String, Object>> filter) {
         int from = 0;
         if (startingAfter != null) {
@@ -98,12 +100,7 @@ public class StripeCatalogue {
         for (; i < products.size() && !hasMore; i++) {
             hasMore = filter.test(products.get(i));
         }
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("object", "list");
-        page.put("data", data);
-        page.put("has_more", hasMore);
-        page.put("url", "/v1/products");
-        return page;
+        return ProductSource.listPage(data, hasMore);
     }
 
     private void reorder() {

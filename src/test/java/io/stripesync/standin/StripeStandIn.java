@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.Request;
@@ -18,6 +19,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -35,18 +37,37 @@ public class StripeStandIn {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StripeCatalogue catalogue = new StripeCatalogue();
+    private final AtomicInteger productListRequests = new AtomicInteger();
     private final WireMockServer server;
+    private volatile ProductSource source = catalogue;
 
-    public StripeStandIn(int port) {
-        server = new WireMockServer(wireMockConfig().port(port).containerThreads(64)
-                .notifier(new Slf4jNotifier(false)).extensions(new ProductList()));
+    private StripeStandIn(int port, boolean recordRequests) {
+        WireMockConfiguration config = wireMockConfig().port(port).containerThreads(64)
+                .notifier(new Slf4jNotifier(false)).extensions(new ProductList());
+        server = new WireMockServer(recordRequests ? config : config.disableRequestJournal());
     }
 
+    /** A stand-in on {@code port} (0: any free port) that records every request for tests to inspect. */
     public static StripeStandIn start(int port) {
-        StripeStandIn standIn = new StripeStandIn(port);
+        return start(port, true);
+    }
+
+    /** With {@code recordRequests} false, only {@link #productListRequestCount()} counts: for long benchmarks. */
+    public static StripeStandIn start(int port, boolean recordRequests) {
+        StripeStandIn standIn = new StripeStandIn(port, recordRequests);
         standIn.server.start();
         standIn.stubCatalogue();
         return standIn;
+    }
+
+    /** Lists {@code products} instead of the {@link #catalogue()} until the next {@link #reset()}. */
+    public void serve(ProductSource products) {
+        this.source = products;
+    }
+
+    /** Product-list requests answered by the catalogue (fault stubs not included) since the last reset. */
+    public int productListRequestCount() {
+        return productListRequests.get();
     }
 
     public String baseUrl() {
@@ -75,6 +96,8 @@ public class StripeStandIn {
     public void reset() {
         server.resetAll();
         catalogue.clear();
+        source = catalogue;
+        productListRequests.set(0);
         stubCatalogue();
     }
 
@@ -121,6 +144,7 @@ public class StripeStandIn {
         @Override
         public ResponseDefinition transform(ServeEvent serveEvent) {
             Request request = serveEvent.getRequest();
+            productListRequests.incrementAndGet();
             if (!("Bearer " + API_KEY).equals(request.getHeader("Authorization"))) {
                 String given = String.valueOf(request.getHeader("Authorization")).replace("Bearer ", "");
                 return json(401, errorBody("invalid_request_error", null,
@@ -132,7 +156,7 @@ public class StripeStandIn {
                         "This value must be greater than or equal to 1 and less than or equal to 100."));
             }
             String startingAfter = param(request, "starting_after");
-            Map<String, Object> page = catalogue.page(limit, startingAfter, filterOf(request));
+            Map<String, Object> page = source.page(limit, startingAfter, filterOf(request));
             if (page == null) {
                 return json(400, errorBody("invalid_request_error", "resource_missing",
                         "No such product: '" + startingAfter + "'"));
