@@ -92,7 +92,7 @@ public class SyncRuns {
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
         Map<?, ?> page = exchange.getProperty(PAGE, Map.class);
         int inserted = exchange.getMessage().getHeader("CamelJdbcUpdateCount", 0, Integer.class);
-        exchange.removeProperty(RetryObserver.ATTEMPTS);
+        RetryPolicy.stepSucceeded(exchange);
         run.pageLogged(((List<?>) page.get("data")).size(), inserted, (Boolean) page.get("has_more"),
                 StripePage.lastId(page));
         if (run.getPages() % progressEveryPages == 0) {
@@ -116,7 +116,7 @@ public class SyncRuns {
     /** The run cannot finish its walk: record it as failed with its progress, and answer what failed. */
     public void fail(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int attempts = exchange.getProperty(RetryObserver.ATTEMPTS, 1, Integer.class);
+        int attempts = exchange.getProperty(RetryPolicy.ATTEMPTS, 1, Integer.class);
         RunFailure described = RunFailure.of(failure, attempts, secrets.maskedStripeKey());
         String error = secrets.scrub(described.message());
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
