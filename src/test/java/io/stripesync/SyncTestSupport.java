@@ -29,7 +29,8 @@ import org.springframework.test.context.TestPropertySource;
         "sync.cron=0/2 * * * * ?",
         "sync.retry.max-retries=3",
         "sync.retry.initial-delay-ms=50",
-        "sync.retry.max-delay-ms=200"})
+        "sync.retry.max-delay-ms=200",
+        "stripe.read-timeout-ms=1000"})
 public abstract class SyncTestSupport {
 
     protected static final String API_TOKEN = "test-token-0123456789abcdef";

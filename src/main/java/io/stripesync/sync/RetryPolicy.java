@@ -147,7 +147,12 @@ public class RetryPolicy {
             String reason = header(http, "Stripe-Rate-Limited-Reason");
             return "Stripe HTTP " + http.getStatusCode() + (reason == null ? "" : ", rate limited: " + reason);
         }
-        return failure == null ? "unknown failure" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        if (failure == null) {
+            return "unknown failure";
+        }
+        String message = String.valueOf(failure.getMessage());
+        int newline = message.indexOf('\n');
+        return failure.getClass().getSimpleName() + ": " + (newline < 0 ? message : message.substring(0, newline));
     }
 
     private static Object runId(Exchange exchange) {
