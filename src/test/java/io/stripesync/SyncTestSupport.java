@@ -57,7 +57,7 @@ public abstract class SyncTestSupport {
 
     @BeforeEach
     void startEmpty() {
-        jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs RESTART IDENTITY");
+        jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures RESTART IDENTITY");
         STRIPE.reset();
     }
 

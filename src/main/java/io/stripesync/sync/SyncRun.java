@@ -1,5 +1,7 @@
 package io.stripesync.sync;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 
 /** The state of one run while it walks Stripe: where the cursor is and what it has counted so far. */
@@ -12,6 +14,7 @@ public class SyncRun {
     private int pages;
     private int scanned;
     private int synced;
+    private int failed;
     private boolean hasMore = true;
     private String startingAfter;
 
@@ -29,6 +32,10 @@ public class SyncRun {
         startingAfter = lastId;
     }
 
+    void productFailed() {
+        failed++;
+    }
+
     public long getId() {
         return id;
     }
@@ -44,7 +51,8 @@ public class SyncRun {
 
     /** Read by the route: the cursor part of the next page's query string, empty on the first page. */
     public String getStartingAfterParam() {
-        return startingAfter == null ? "" : "&starting_after=" + startingAfter;
+        return startingAfter == null ? ""
+                : "&starting_after=" + URLEncoder.encode(startingAfter, StandardCharsets.UTF_8);
     }
 
     public int getPages() {
@@ -59,8 +67,14 @@ public class SyncRun {
         return synced;
     }
 
+    /** Products the log already held (or another writer logged while this run inserted). */
     public int getSkipped() {
-        return scanned - synced;
+        return scanned - synced - failed;
+    }
+
+    /** Products that could not be logged (see stripe_sync_failures). */
+    public int getFailed() {
+        return failed;
     }
 
     public long durationMs() {

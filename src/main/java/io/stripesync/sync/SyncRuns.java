@@ -45,8 +45,11 @@ public class SyncRuns {
             "INSERT INTO stripe_sync_runs (trigger, status) VALUES (?, 'running') RETURNING id";
     private static final String FINISH_RUN = """
             UPDATE stripe_sync_runs
-               SET status = ?, finished_at = now(), pages = ?, scanned = ?, synced = ?, skipped = ?, error = ?
+               SET status = ?, finished_at = now(), pages = ?, scanned = ?, synced = ?, skipped = ?, failed = ?,
+                   error = ?
              WHERE id = ?""";
+    private static final String INSERT_FAILURE =
+            "INSERT INTO stripe_sync_failures (run_id, stripe_product_id, reason, raw) VALUES (?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
@@ -101,9 +104,41 @@ public class SyncRuns {
         }
     }
 
-    /** The walk reached Stripe's last page: the run succeeded. */
+    /** Sets aside a product that cannot be logged, with the reason, and counts it against the run. */
+    public void productFailed(Exchange exchange) {
+        SyncRun run = exchange.getProperty(RUN, SyncRun.class);
+        String reason = exchange.getProperty("stripeProductProblem", String.class);
+        Object product = exchange.getMessage().getBody();
+        Object id = product instanceof Map<?, ?> map && map.get("id") instanceof String text ? text : null;
+        String raw;
+        try {
+            raw = json.writeValueAsString(product);
+        } catch (JsonProcessingException e) {
+            raw = String.valueOf(product);
+        }
+        // PostgreSQL text cannot hold NUL: keep the rest of the evidence readable
+        jdbc.update(INSERT_FAILURE, run.getId(), id == null ? null : id.toString().replace("\u0000", "\\u0000"),
+                reason, raw);
+        run.productFailed();
+        log.warn("Sync run {}: product {} not logged: it {}", run.getId(), id == null ? "(without id)" : id, reason);
+    }
+
+    /** The walk reached Stripe's last page: the run succeeded, unless some products could not be logged. */
     public void succeed(Exchange exchange) {
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
+        if (run.getFailed() > 0) {
+            String error = run.getFailed() + " product(s) could not be logged: see stripe_sync_failures where run_id = "
+                    + run.getId();
+            finish(run, "failed", error);
+            log.error("Sync run {} failed after {} ms: {} ({} pages, {} scanned, {} synced)", run.getId(),
+                    run.durationMs(), error, run.getPages(), run.getScanned(), run.getSynced());
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("success", false);
+            answer.put("error", error);
+            answer.putAll(countsOf(run));
+            respond(exchange, 502, answer);
+            return;
+        }
         finish(run, "succeeded", null);
         log.info("Sync run {} succeeded in {} ms: {} pages, {} scanned, {} synced, {} skipped (already logged)",
                 run.getId(), run.durationMs(), run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped());
@@ -146,7 +181,7 @@ public class SyncRuns {
     private void finish(SyncRun run, String status, String error) {
         try {
             jdbc.update(FINISH_RUN, status, run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped(),
-                    error, run.getId());
+                    run.getFailed(), error, run.getId());
         } catch (DataAccessException e) {
             // the next run marks this row as interrupted; the lock goes with the connection either way
             log.warn("Sync run {} could not be recorded as {}: {}", run.getId(), status,
@@ -161,6 +196,7 @@ public class SyncRuns {
         counts.put("synced", run.getSynced());
         counts.put("scanned", run.getScanned());
         counts.put("skipped", run.getSkipped());
+        counts.put("failed", run.getFailed());
         counts.put("pages", run.getPages());
         counts.put("runId", run.getId());
         counts.put("trigger", run.getTrigger());

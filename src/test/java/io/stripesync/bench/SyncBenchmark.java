@@ -83,7 +83,7 @@ class SyncBenchmark {
                 STRIPE.reset();
                 STRIPE.serve(new GeneratedCatalogue(size));
                 STRIPE.latencyMs(latency);
-                jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs RESTART IDENTITY");
+                jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures RESTART IDENTITY");
                 Figures first = measure(size, () -> sync(producer, size));
                 Figures rerun = measure(size, () -> sync(producer, 0));
                 jdbc.execute("TRUNCATE stripe_products_log");
@@ -107,7 +107,7 @@ class SyncBenchmark {
     /** One unmeasured round of both, so neither pays the JIT's warm-up in the figures. */
     private void warmUp(ProducerTemplate producer) {
         STRIPE.serve(new GeneratedCatalogue(2000));
-        jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs RESTART IDENTITY");
+        jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures RESTART IDENTITY");
         sync(producer, 2000);
         jdbc.execute("TRUNCATE stripe_products_log");
         plainLoop(2000);

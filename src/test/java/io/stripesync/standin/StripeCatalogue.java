@@ -23,8 +23,8 @@ public class StripeCatalogue implements ProductSource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Object> TEMPLATE = readFixture("/stripe/product.json");
     private static final Comparator<Map<String, Object>> STRIPE_ORDER = Comparator
-            .comparingLong((Map<String, Object> p) -> ((Number) p.get("created")).longValue()).reversed()
-            .thenComparing(p -> (String) p.get("id"), Comparator.reverseOrder());
+            .comparingLong(StripeCatalogue::createdOf).reversed()
+            .thenComparing(p -> String.valueOf(p.get("id")), Comparator.reverseOrder());
 
     private final List<Map<String, Object>> products = new ArrayList<>();
     private final Map<String, Integer> positionById = new HashMap<>();
@@ -49,7 +49,7 @@ public class StripeCatalogue implements ProductSource {
 
     /** Adds {@code count} plain products, created one second apart after every product already here. */
     public synchronized List<String> addGenerated(int count) {
-        long created = products.stream().mapToLong(p -> ((Number) p.get("created")).longValue()).max()
+        long created = products.stream().mapToLong(StripeCatalogue::createdOf).max()
                 .orElse(Instant.parse("2020-01-01T00:00:00Z").getEpochSecond());
         List<String> ids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -101,6 +101,11 @@ public class StripeCatalogue implements ProductSource {
             hasMore = filter.test(products.get(i));
         }
         return ProductSource.listPage(data, hasMore);
+    }
+
+    /** Tests also serve malformed products: one without a numeric 'created' sorts as the oldest. */
+    static long createdOf(Map<String, Object> product) {
+        return product.get("created") instanceof Number created ? created.longValue() : 0;
     }
 
     private void reorder() {

@@ -179,7 +179,7 @@ public class StripeStandIn {
                 if (value != null) {
                     long limit = Long.parseLong(value);
                     filter = filter.and(p -> {
-                        long created = ((Number) p.get("created")).longValue();
+                        long created = StripeCatalogue.createdOf(p);
                         return switch (bound) {
                             case "gt" -> created > limit;
                             case "gte" -> created >= limit;

@@ -1,0 +1,65 @@
+package io.stripesync.sync;
+
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * Says what makes a product impossible to log faithfully, or null when it can be logged. Such a product is set aside
+ * in stripe_sync_failures instead of stopping the run (or being logged wrong).
+ */
+@Component("productCheck")
+public class ProductCheck {
+
+    public String problemOf(Object body) {
+        if (!(body instanceof Map<?, ?> product)) {
+            return "is not a JSON object";
+        }
+        if (!(product.get("id") instanceof String id) || id.isBlank()) {
+            return "has no id";
+        }
+        if (!isWholeNumber(product.get("created"))) {
+            return "has no 'created' unix timestamp";
+        }
+        if (product.get("updated") != null && !isWholeNumber(product.get("updated"))) {
+            return "'updated' is not a unix timestamp";
+        }
+        for (String flag : new String[] {"active", "livemode"}) {
+            if (product.get(flag) != null && !(product.get(flag) instanceof Boolean)) {
+                return "'" + flag + "' is not a boolean";
+            }
+        }
+        for (String text : new String[] {"name", "description"}) {
+            if (product.get(text) != null && !(product.get(text) instanceof String)) {
+                return "'" + text + "' is not a string";
+            }
+        }
+        if (product.get("metadata") != null && !(product.get("metadata") instanceof Map)) {
+            return "'metadata' is not an object";
+        }
+        if (containsNul(product)) {
+            return "contains a NUL character (\\u0000), which PostgreSQL text cannot store";
+        }
+        return null;
+    }
+
+    private static boolean isWholeNumber(Object value) {
+        return value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger;
+    }
+
+    private static boolean containsNul(Object value) {
+        if (value instanceof String text) {
+            return text.indexOf('\u0000') >= 0;
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.entrySet().stream().anyMatch(e -> containsNul(e.getKey()) || containsNul(e.getValue()));
+        }
+        if (value instanceof Iterable<?> items) {
+            for (Object item : items) {
+                if (containsNul(item)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

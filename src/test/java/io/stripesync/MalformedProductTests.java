@@ -1,0 +1,73 @@
+package io.stripesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stripesync.standin.StripeCatalogue;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MalformedProductTests extends SyncTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void productsThatCannotBeLoggedAreSetAsideAndTheRunFailsWithTheRestLogged() throws Exception {
+        List<String> good = STRIPE.catalogue().addGenerated(150);
+        long created = 1_700_000_000L;
+        Map<String, Object> metadataNotObject = StripeCatalogue.product("prod_BadMetadata01", "Bad metadata", created);
+        metadataNotObject.put("metadata", "project=omnia");
+        Map<String, Object> createdNotNumber = StripeCatalogue.product("prod_BadCreated001", "Bad created", created);
+        createdNotNumber.put("created", "yesterday");
+        Map<String, Object> nulInName = StripeCatalogue.product("prod_NulInName0001", "Nul\u0000name", created);
+        STRIPE.catalogue().add(metadataNotObject);
+        STRIPE.catalogue().add(createdNotNumber);
+        STRIPE.catalogue().add(nulInName);
+
+        HttpResponse<String> response = triggerSync();
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("success").asBoolean()).isFalse();
+        assertThat(answer.get("failed").asInt()).isEqualTo(3);
+        assertThat(answer.get("synced").asInt()).isEqualTo(150);
+        assertThat(answer.get("error").asText()).contains("stripe_sync_failures");
+        assertThat(jdbc.queryForList("SELECT stripe_product_id FROM stripe_products_log", String.class))
+                .containsExactlyInAnyOrderElementsOf(good);
+        assertThat(lastRun()).containsEntry("status", "failed").containsEntry("failed", 3).containsEntry("synced", 150);
+        List<Map<String, Object>> failures = jdbc.queryForList(
+                "SELECT stripe_product_id, reason, raw FROM stripe_sync_failures WHERE run_id = ? ORDER BY stripe_product_id",
+                answer.get("runId").asLong());
+        assertThat(failures).extracting(f -> f.get("stripe_product_id"))
+                .containsExactly("prod_BadCreated001", "prod_BadMetadata01", "prod_NulInName0001");
+        assertThat(failures).extracting(f -> (String) f.get("reason"))
+                .anyMatch(r -> r.contains("metadata")).anyMatch(r -> r.contains("created")).anyMatch(r -> r.contains("NUL"));
+        assertThat((String) failures.get(1).get("raw")).contains("\"metadata\":\"project=omnia\"");
+
+        // fixed in Stripe: the next run logs them and succeeds
+        metadataNotObject.put("metadata", Map.of("project", "omnia"));
+        createdNotNumber.put("created", created);
+        nulInName.put("name", "No nul");
+        JsonNode next = JSON.readTree(triggerSync().body());
+        assertThat(next.get("success").asBoolean()).isTrue();
+        assertThat(next.get("synced").asInt()).isEqualTo(3);
+        assertThat(loggedCount()).isEqualTo(153);
+    }
+
+    @Test
+    void productIdsThatNeedEncodingStillPage() throws Exception {
+        // Stripe accepts custom product ids; the cursor must survive the query string
+        for (int i = 0; i < 150; i++) {
+            STRIPE.catalogue().add(StripeCatalogue.product(String.format("sku-%03d+x&y", i), "Custom id " + i,
+                    1_600_000_000L + i));
+        }
+
+        JsonNode answer = JSON.readTree(triggerSync().body());
+
+        assertThat(answer.get("synced").asInt()).isEqualTo(150);
+        assertThat(loggedCount()).isEqualTo(150);
+    }
+}
