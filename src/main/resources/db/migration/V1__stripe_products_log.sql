@@ -57,5 +57,29 @@ BEGIN
     END IF;
 END $$;
 
+-- An adopted table whose key the application filled in itself has no default for it; give it one so rows this
+-- service inserts get a key too: gen_random_uuid() for a uuid key, a sequence after the highest id for a numeric one.
+DO $$
+DECLARE
+    key_column text;
+    key_type   text;
+BEGIN
+    SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+      INTO key_column, key_type
+      FROM pg_index i
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+     WHERE i.indrelid = 'stripe_products_log'::regclass AND i.indisprimary AND i.indnkeyatts = 1
+       AND a.atthasdef = false AND a.attidentity = '';
+    IF key_column IS NULL THEN
+        RETURN;
+    ELSIF key_type = 'uuid' THEN
+        EXECUTE format('ALTER TABLE stripe_products_log ALTER COLUMN %I SET DEFAULT gen_random_uuid()', key_column);
+    ELSIF key_type IN ('bigint', 'integer') THEN
+        CREATE SEQUENCE IF NOT EXISTS stripe_products_log_key_seq;
+        EXECUTE format('SELECT setval(''stripe_products_log_key_seq'', coalesce((SELECT max(%I) FROM stripe_products_log), 0) + 1, false)', key_column);
+        EXECUTE format('ALTER TABLE stripe_products_log ALTER COLUMN %I SET DEFAULT nextval(''stripe_products_log_key_seq'')', key_column);
+    END IF;
+END $$;
+
 CREATE INDEX IF NOT EXISTS stripe_products_log_created_at_idx ON stripe_products_log (created_at);
 CREATE INDEX IF NOT EXISTS stripe_products_log_project_idx ON stripe_products_log (project);

@@ -22,8 +22,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * The life of a run, called by the sync route at its start, after each page and at its end: one run at a time
- * across every instance (a PostgreSQL advisory lock held on a dedicated connection for the whole run), a row in
- * {@code stripe_sync_runs}, the operator's log lines, and the JSON answer of the trigger endpoint.
+ * across every instance, a row in {@code stripe_sync_runs}, the operator's log lines, and the JSON answer of the
+ * trigger endpoint.
+ *
+ * <p>One run at a time: a transaction-scoped PostgreSQL advisory lock, taken in a transaction kept open on a
+ * dedicated connection for the whole run. Transaction-scoped (not session-scoped) so it also holds through a
+ * transaction-mode pooler such as Supabase's on port 6543, which pins a server connection only for a transaction's
+ * length. It is released when the run ends, and by the server when the connection or the process dies.
  */
 @Component("syncRuns")
 public class SyncRuns {
@@ -73,10 +78,8 @@ public class SyncRuns {
     public void begin(Exchange exchange) throws SQLException {
         String trigger = triggerOf(exchange);
         Connection lock = dataSource.getConnection();
-        boolean locked = false;
         try {
-            locked = tryLock(lock);
-            if (!locked) {
+            if (!tryLock(lock)) {
                 throw new SyncAlreadyRunningException();
             }
             // holding the lock, no run can be in progress: a 'running' row is one whose process died
@@ -85,7 +88,7 @@ public class SyncRuns {
             exchange.setProperty(RUN, new SyncRun(id, trigger, lock));
             log.info("Sync run {} started (trigger: {})", id, trigger);
         } catch (RuntimeException | SQLException e) {
-            release(lock, locked);
+            release(lock);
             throw e;
         }
     }
@@ -187,7 +190,7 @@ public class SyncRuns {
             log.warn("Sync run {} could not be recorded as {}: {}", run.getId(), status,
                     secrets.scrub(e.getMostSpecificCause().getMessage()));
         } finally {
-            release(run.lockConnection(), true);
+            release(run.lockConnection());
         }
     }
 
@@ -230,7 +233,8 @@ public class SyncRuns {
     }
 
     private boolean tryLock(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
             statement.setLong(1, lockKey);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() && result.getBoolean(1);
@@ -238,13 +242,10 @@ public class SyncRuns {
         }
     }
 
-    private void release(Connection connection, boolean locked) {
+    private void release(Connection connection) {
         try (connection) {
-            if (locked && !connection.isClosed()) {
-                try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                    statement.setLong(1, lockKey);
-                    statement.execute();
-                }
+            if (!connection.isClosed() && !connection.getAutoCommit()) {
+                connection.rollback(); // ends the lock's transaction, and with it the lock
             }
         } catch (SQLException e) {
             // a broken connection has already dropped the lock on the server side
