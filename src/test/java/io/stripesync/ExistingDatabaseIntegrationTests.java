@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stripesync.standin.StripeStandIn;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Most users already have a stripe_products_log written by their application. Each test prepares such a database
@@ -23,7 +18,6 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class ExistingDatabaseIntegrationTests {
 
     private static final StripeStandIn STRIPE = StripeStandIn.start(0);
-    private static final AtomicInteger DATABASES = new AtomicInteger();
 
     @AfterAll
     static void stopStandIn() {
@@ -115,31 +109,15 @@ class ExistingDatabaseIntegrationTests {
         STRIPE.reset();
     }
 
-    private JdbcTemplate newDatabase(String ddl) {
-        String name = "existing_" + DATABASES.incrementAndGet();
-        new JdbcTemplate(new DriverManagerDataSource(TestDatabase.jdbcUrl()))
-                .execute("CREATE DATABASE " + name + " ENCODING 'UTF8'");
-        JdbcTemplate db = new JdbcTemplate(new DriverManagerDataSource(url(name)));
-        db.execute(ddl);
-        return db;
+    private static JdbcTemplate newDatabase(String ddl) {
+        return ServiceOnDatabase.newDatabase(ddl);
     }
 
-    private static String url(String database) {
-        return TestDatabase.server().getJdbcUrl("postgres", database);
-    }
-
-    private ConfigurableApplicationContext startService(JdbcTemplate db, String schema) {
-        String jdbcUrl = ((DriverManagerDataSource) db.getDataSource()).getUrl();
-        return new SpringApplicationBuilder(StripeSyncApplication.class).web(WebApplicationType.NONE)
-                // as the environment would give them (default properties feed config/application.yaml's ${...})
-                .properties("spring.datasource.url=" + jdbcUrl, "spring.datasource.username=postgres",
-                        "STRIPE_API_BASE_URL=" + STRIPE.baseUrl(), "STRIPE_SECRET_KEY=" + StripeStandIn.API_KEY,
-                        "SYNC_HTTP_ENABLED=false", "SYNC_SCHEDULE_ENABLED=false", "SYNC_DB_SCHEMA=" + schema)
-                .run();
+    private static ConfigurableApplicationContext startService(JdbcTemplate db, String schema) {
+        return ServiceOnDatabase.start(db, STRIPE, "SYNC_DB_SCHEMA=" + schema);
     }
 
     private static String sync(ConfigurableApplicationContext service) {
-        return service.getBean(CamelContext.class).createProducerTemplate()
-                .requestBody("direct:stripe-sync", null, String.class);
+        return ServiceOnDatabase.sync(service);
     }
 }

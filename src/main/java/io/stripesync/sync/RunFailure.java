@@ -36,7 +36,7 @@ record RunFailure(int httpStatus, String message) {
             return new RunFailure(503, "Stripe returned a malformed page after " + tries + ": "
                     + firstLine(failure.getMessage()));
         }
-        if (failure instanceof DataAccessException || cause instanceof SQLException) {
+        if (failure instanceof DataAccessException || failure instanceof SQLException) {
             return new RunFailure(503, "Database unreachable or failing after " + tries + ": "
                     + firstLine(cause.getMessage()));
         }

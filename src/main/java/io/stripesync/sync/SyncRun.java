@@ -17,6 +17,7 @@ public class SyncRun {
     private int failed;
     private boolean hasMore = true;
     private String startingAfter;
+    private volatile boolean stopRequested;
 
     SyncRun(long id, String trigger, Connection lockConnection) {
         this.id = id;
@@ -44,9 +45,18 @@ public class SyncRun {
         return trigger;
     }
 
-    /** Read by the route's loop: Stripe said there is another page. */
+    /** Stripe said there is another page. */
     public boolean isHasMore() {
         return hasMore;
+    }
+
+    /** Read by the route's loop: there is another page, and the service is not stopping. */
+    public boolean isWalking() {
+        return hasMore && !stopRequested;
+    }
+
+    void stopAtNextPage() {
+        stopRequested = true;
     }
 
     /** Read by the route: the cursor part of the next page's query string, empty on the first page. */

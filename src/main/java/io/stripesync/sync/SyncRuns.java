@@ -10,12 +10,18 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -62,6 +68,7 @@ public class SyncRuns {
     private final Secrets secrets;
     private final long lockKey;
     private final int progressEveryPages;
+    private final Set<SyncRun> active = ConcurrentHashMap.newKeySet();
 
     public SyncRuns(DataSource dataSource, JdbcTemplate jdbc, ObjectMapper json, Secrets secrets,
                     @Value("${sync.lock-key}") long lockKey,
@@ -85,7 +92,9 @@ public class SyncRuns {
             // holding the lock, no run can be in progress: a 'running' row is one whose process died
             jdbc.update(CLOSE_ABANDONED);
             Long id = jdbc.queryForObject(INSERT_RUN, Long.class, trigger);
-            exchange.setProperty(RUN, new SyncRun(id, trigger, lock));
+            SyncRun run = new SyncRun(id, trigger, lock);
+            active.add(run);
+            exchange.setProperty(RUN, run);
             log.info("Sync run {} started (trigger: {})", id, trigger);
         } catch (RuntimeException | SQLException e) {
             release(lock);
@@ -126,29 +135,21 @@ public class SyncRuns {
         log.warn("Sync run {}: product {} not logged: it {}", run.getId(), id == null ? "(without id)" : id, reason);
     }
 
-    /** The walk reached Stripe's last page: the run succeeded, unless some products could not be logged. */
-    public void succeed(Exchange exchange) {
+    /**
+     * The walk's loop ended: at Stripe's last page (succeeded, or failed if products were set aside), or at a page
+     * boundary because the service is stopping (interrupted; the next run goes on from what is logged).
+     */
+    public void walkEnded(Exchange exchange) {
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
-        if (run.getFailed() > 0) {
-            String error = run.getFailed() + " product(s) could not be logged: see stripe_sync_failures where run_id = "
-                    + run.getId();
-            finish(run, "failed", error);
-            log.error("Sync run {} failed after {} ms: {} ({} pages, {} scanned, {} synced)", run.getId(),
-                    run.durationMs(), error, run.getPages(), run.getScanned(), run.getSynced());
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("success", false);
-            answer.put("error", error);
-            answer.putAll(countsOf(run));
-            respond(exchange, 502, answer);
-            return;
+        if (run.isHasMore()) {
+            end(exchange, run, "interrupted", 503, "the service is stopping: the run was interrupted after "
+                    + run.getPages() + " pages; the next run goes on from there");
+        } else if (run.getFailed() > 0) {
+            end(exchange, run, "failed", 502, run.getFailed()
+                    + " product(s) could not be logged: see stripe_sync_failures where run_id = " + run.getId());
+        } else {
+            end(exchange, run, "succeeded", 200, null);
         }
-        finish(run, "succeeded", null);
-        log.info("Sync run {} succeeded in {} ms: {} pages, {} scanned, {} synced, {} skipped (already logged)",
-                run.getId(), run.durationMs(), run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("success", true);
-        answer.putAll(countsOf(run));
-        respond(exchange, 200, answer);
     }
 
     /** The run cannot finish its walk: record it as failed with its progress, and answer what failed. */
@@ -158,18 +159,33 @@ public class SyncRuns {
         RunFailure described = RunFailure.of(failure, attempts, secrets.maskedStripeKey());
         String error = secrets.scrub(described.message());
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
+        if (run != null) {
+            end(exchange, run, "failed", described.httpStatus(), error);
+            return;
+        }
+        log.error("Sync could not start: {}", error);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", false);
         answer.put("error", error);
-        if (run != null) {
-            finish(run, "failed", error);
-            log.error("Sync run {} failed after {} ms: {} ({} pages, {} scanned, {} synced before the failure)",
-                    run.getId(), run.durationMs(), error, run.getPages(), run.getScanned(), run.getSynced());
-            answer.putAll(countsOf(run));
-        } else {
-            log.error("Sync could not start: {}", error);
-        }
         respond(exchange, described.httpStatus(), answer);
+    }
+
+    private void end(Exchange exchange, SyncRun run, String status, int httpStatus, String error) {
+        active.remove(run);
+        finish(run, status, error);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", error == null);
+        if (error == null) {
+            log.info("Sync run {} succeeded in {} ms: {} pages, {} scanned, {} synced, {} skipped (already logged)",
+                    run.getId(), run.durationMs(), run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped());
+        } else {
+            log.error("Sync run {} {} after {} ms: {} ({} pages, {} scanned, {} synced, {} failed)", run.getId(),
+                    status, run.durationMs(), error, run.getPages(), run.getScanned(), run.getSynced(), run.getFailed());
+            answer.put("error", error);
+        }
+        answer.putAll(countsOf(run));
+        answer.put("status", status);
+        respond(exchange, httpStatus, answer);
     }
 
     /** Another run holds the lock: answer 409 and leave that run alone. */
@@ -179,6 +195,16 @@ public class SyncRuns {
         answer.put("success", false);
         answer.put("error", new SyncAlreadyRunningException().getMessage());
         respond(exchange, 409, answer);
+    }
+
+    /**
+     * The service is stopping: runs in progress end at their next page boundary (the page being logged completes,
+     * all or nothing) and are recorded as interrupted. Ordered before Camel's own shutdown, which then waits for them.
+     */
+    @EventListener(ContextClosedEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    public void stopRunsAtNextPage() {
+        active.forEach(SyncRun::stopAtNextPage);
     }
 
     private void finish(SyncRun run, String status, String error) {

@@ -1,0 +1,63 @@
+package io.stripesync;
+
+import io.stripesync.standin.StripeStandIn;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelContext;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * For tests that need the whole service on a database of their own (an existing schema to adopt, an outage, a
+ * shutdown, several instances): a fresh database on the test server, and the service started on it.
+ */
+final class ServiceOnDatabase {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private ServiceOnDatabase() {
+    }
+
+    /** A new, empty UTF-8 database on the test server, prepared with {@code ddl} (may be empty). */
+    static JdbcTemplate newDatabase(String ddl) {
+        String name = "service_db_" + DATABASES.incrementAndGet();
+        new JdbcTemplate(new DriverManagerDataSource(TestDatabase.jdbcUrl()))
+                .execute("CREATE DATABASE " + name + " ENCODING 'UTF8'");
+        JdbcTemplate db = new JdbcTemplate(new DriverManagerDataSource(TestDatabase.server().getJdbcUrl("postgres", name)));
+        if (!ddl.isBlank()) {
+            db.execute(ddl);
+        }
+        return db;
+    }
+
+    static String databaseName(JdbcTemplate db) {
+        String url = ((DriverManagerDataSource) db.getDataSource()).getUrl();
+        return url.substring(url.lastIndexOf('/') + 1, url.indexOf('?') > 0 ? url.indexOf('?') : url.length());
+    }
+
+    /**
+     * Starts the service on {@code db} against {@code stripe}, HTTP trigger and schedule off unless {@code settings}
+     * (given as environment variables would be: {@code NAME=value}) say otherwise.
+     */
+    static ConfigurableApplicationContext start(JdbcTemplate db, StripeStandIn stripe, String... settings) {
+        List<String> properties = new ArrayList<>(List.of(
+                "spring.datasource.url=" + ((DriverManagerDataSource) db.getDataSource()).getUrl(),
+                "spring.datasource.username=postgres",
+                "STRIPE_API_BASE_URL=" + stripe.baseUrl(), "STRIPE_SECRET_KEY=" + StripeStandIn.API_KEY,
+                "SYNC_HTTP_ENABLED=false", "SYNC_SCHEDULE_ENABLED=false"));
+        properties.addAll(List.of(settings));
+        // default properties feed config/application.yaml's ${NAME:default}, as the environment would
+        return new SpringApplicationBuilder(StripeSyncApplication.class).web(WebApplicationType.NONE)
+                .properties(properties.toArray(String[]::new)).run();
+    }
+
+    /** Runs one sync through the sync route, as a trigger would, and returns its JSON answer. */
+    static String sync(ConfigurableApplicationContext service) {
+        return service.getBean(CamelContext.class).createProducerTemplate()
+                .requestBody("direct:stripe-sync", null, String.class);
+    }
+}
