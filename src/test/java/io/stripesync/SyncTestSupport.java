@@ -34,6 +34,7 @@ import org.springframework.test.context.TestPropertySource;
 public abstract class SyncTestSupport {
 
     protected static final String API_TOKEN = "test-token-0123456789abcdef";
+    protected static final String DATABASE_PASSWORD = "db-Passw0rd-never-shown";
     protected static final StripeStandIn STRIPE = StripeStandIn.start(0);
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -51,6 +52,8 @@ public abstract class SyncTestSupport {
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", TestDatabase::jdbcUrl);
         registry.add("spring.datasource.username", () -> "postgres");
+        // the test server trusts local connections; the password is there to prove it never leaks
+        registry.add("spring.datasource.password", () -> DATABASE_PASSWORD);
         registry.add("stripe.api-base-url", STRIPE::baseUrl);
         registry.add("stripe.secret-key", () -> StripeStandIn.API_KEY);
     }

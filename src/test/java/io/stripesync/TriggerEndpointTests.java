@@ -55,6 +55,49 @@ class TriggerEndpointTests extends SyncTestSupport {
     }
 
     @Test
+    void bodyThatIsNotJsonIsRefusedWithoutARun() throws Exception {
+        HttpResponse<String> response = send("POST", "/stripe-sync-products", API_TOKEN, "not json {");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("not JSON").doesNotContain("Exception").doesNotContain("at io.");
+        assertThat(STRIPE.productListRequests()).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_sync_runs", Integer.class)).isZero();
+    }
+
+    @Test
+    void oversizedBodyIsRefusedWithoutARun() throws Exception {
+        HttpResponse<String> response = send("POST", "/stripe-sync-products", API_TOKEN,
+                "{\"padding\":\"" + "x".repeat(20_000) + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(STRIPE.productListRequests()).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_sync_runs", Integer.class)).isZero();
+    }
+
+    @Test
+    void emptyOrJsonBodyStartsARun() throws Exception {
+        STRIPE.catalogue().addGenerated(2);
+
+        assertThat(send("POST", "/stripe-sync-products", API_TOKEN, "").statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/stripe-sync-products", API_TOKEN, "{\"source\":\"pg_cron\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(loggedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void malformedAuthorizationHeadersAreRefusedAlike() throws Exception {
+        for (String header : new String[] {"Basic " + API_TOKEN, "Bearer", "Bearer  ", "bearer " + API_TOKEN, API_TOKEN}) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create("http://localhost:" + port + "/stripe-sync-products"))
+                    .header("Authorization", header).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(header).isEqualTo(401);
+            assertThat(response.body()).isEqualTo("{\"success\":false,\"error\":\"unauthorized\"}");
+        }
+        assertThat(STRIPE.productListRequests()).isEmpty();
+    }
+
+    @Test
     void legacyOmniaSharedPathSyncsToo() throws Exception {
         STRIPE.catalogue().addGenerated(4);
 
@@ -106,6 +149,12 @@ class TriggerEndpointTests extends SyncTestSupport {
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT stripe_product_id) FROM stripe_products_log",
                 Integer.class)).isEqualTo(300);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_sync_runs", Integer.class)).isEqualTo(1);
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> trigger() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -17,6 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * about why, and is decided before any route runs, so Stripe is never called for an unauthenticated request.
  */
 @Component
+@Order(1)
 public class ApiTokenFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
@@ -29,8 +31,12 @@ public class ApiTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !(isUnder(path, "/stripe-sync-products") || isUnder(path, "/omnia-shared/stripe-sync-products"));
+        return !isSyncEndpoint(request.getRequestURI());
+    }
+
+    /** The trigger and everything under it, on both paths. */
+    static boolean isSyncEndpoint(String path) {
+        return isUnder(path, "/stripe-sync-products") || isUnder(path, "/omnia-shared/stripe-sync-products");
     }
 
     @Override

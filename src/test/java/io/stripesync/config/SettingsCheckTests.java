@@ -1,0 +1,76 @@
+package io.stripesync.config;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stripesync.StripeSyncApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.mock.env.MockEnvironment;
+
+class SettingsCheckTests {
+
+    private static final String KEY = "sk_test_51Abcdefgh0123456789";
+
+    private static MockEnvironment valid() {
+        return new MockEnvironment()
+                .withProperty("stripe.secret-key", KEY)
+                .withProperty("stripe.api-base-url", "https://api.stripe.com")
+                .withProperty("stripe.page-size", "100")
+                .withProperty("sync.cron", "0 0 0 * * ?")
+                .withProperty("sync.api-token", "a-token-of-sixteen-chars")
+                .withProperty("spring.datasource.url", "jdbc:postgresql://localhost:5432/postgres");
+    }
+
+    @Test
+    void validSettingsPass() {
+        assertThatCode(() -> SettingsCheck.check(valid())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void eachBadSettingIsNamedAndItsValueNeverShown() {
+        assertInvalid(valid().withProperty("stripe.secret-key", ""), "STRIPE_SECRET_KEY", null);
+        assertInvalid(valid().withProperty("stripe.secret-key", "pk_test_51Publishable0123"), "STRIPE_SECRET_KEY",
+                "pk_test_51Publishable0123");
+        assertInvalid(valid().withProperty("stripe.secret-key", "sk_test_short"), "STRIPE_SECRET_KEY", "sk_test_short");
+        assertInvalid(valid().withProperty("stripe.api-base-url", "api.stripe.com"), "STRIPE_API_BASE_URL", null);
+        assertInvalid(valid().withProperty("stripe.page-size", "101"), "STRIPE_PAGE_SIZE", null);
+        assertInvalid(valid().withProperty("stripe.page-size", "0"), "STRIPE_PAGE_SIZE", null);
+        assertInvalid(valid().withProperty("sync.cron", "0 0 * * *"), "SYNC_CRON", null);
+        assertInvalid(valid().withProperty("sync.api-token", ""), "SYNC_API_TOKEN", null);
+        assertInvalid(valid().withProperty("sync.api-token", "short-secret"), "SYNC_API_TOKEN", "short-secret");
+        assertInvalid(valid().withProperty("spring.datasource.url", ""), "SPRING_DATASOURCE_URL", null);
+        assertInvalid(valid().withProperty("spring.datasource.url", "jdbc:mysql://h/db"), "SPRING_DATASOURCE_URL", null);
+    }
+
+    @Test
+    void tokenIsNotNeededWithTheHttpTriggerOffNorACronWithTheScheduleOff() {
+        assertThatCode(() -> SettingsCheck.check(valid().withProperty("sync.api-token", "")
+                .withProperty("sync.http.enabled", "false"))).doesNotThrowAnyException();
+        assertThatCode(() -> SettingsCheck.check(valid().withProperty("sync.cron", "nonsense")
+                .withProperty("sync.schedule.enabled", "false"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void serviceRefusesToStartBeforeTouchingTheDatabase() {
+        SpringApplication service = new SpringApplicationBuilder(StripeSyncApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties("STRIPE_SECRET_KEY=" + KEY, "SYNC_API_TOKEN=",
+                        // nothing listens here: a check that ran after the pool started would fail differently
+                        "spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none")
+                .build();
+
+        assertThatThrownBy(service::run).hasRootCauseInstanceOf(InvalidSettingException.class)
+                .rootCause().hasMessageStartingWith("SYNC_API_TOKEN");
+    }
+
+    private static void assertInvalid(MockEnvironment environment, String setting, String secretValue) {
+        var thrown = assertThatThrownBy(() -> SettingsCheck.check(environment))
+                .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith(setting);
+        if (secretValue != null) {
+            thrown.hasMessageNotContaining(secretValue);
+        }
+    }
+}
