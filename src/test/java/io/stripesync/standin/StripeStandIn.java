@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
@@ -40,6 +41,9 @@ public class StripeStandIn {
     private final AtomicInteger productListRequests = new AtomicInteger();
     private final WireMockServer server;
     private volatile ProductSource source = catalogue;
+    private volatile double faultProbability;
+    private volatile java.util.Random faultRandom = new java.util.Random(0);
+    private final Map<String, AtomicInteger> faultsInjected = new java.util.concurrent.ConcurrentHashMap<>();
 
     private StripeStandIn(int port, boolean recordRequests) {
         WireMockConfiguration config = wireMockConfig().port(port).containerThreads(64)
@@ -63,6 +67,22 @@ public class StripeStandIn {
     /** Lists {@code products} instead of the {@link #catalogue()} until the next {@link #reset()}. */
     public void serve(ProductSource products) {
         this.source = products;
+    }
+
+    /**
+     * From now on, answers each product-list request with a random fault (429, 500, 503, an HTML 502, a reset
+     * connection, a malformed chunk, truncated JSON) with the given probability. Repeatable for a given seed.
+     */
+    public void injectRandomFaults(double probability, long seed) {
+        faultRandom = new java.util.Random(seed);
+        faultProbability = probability;
+    }
+
+    /** The faults injected by {@link #injectRandomFaults}, by kind. */
+    public Map<String, Integer> faultsInjected() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        faultsInjected.forEach((kind, count) -> counts.put(kind, count.get()));
+        return counts;
     }
 
     /** Product-list requests answered by the catalogue (fault stubs not included) since the last reset. */
@@ -98,6 +118,8 @@ public class StripeStandIn {
         catalogue.clear();
         source = catalogue;
         productListRequests.set(0);
+        faultProbability = 0;
+        faultsInjected.clear();
         stubCatalogue();
     }
 
@@ -145,6 +167,10 @@ public class StripeStandIn {
         public ResponseDefinition transform(ServeEvent serveEvent) {
             Request request = serveEvent.getRequest();
             productListRequests.incrementAndGet();
+            ResponseDefinition fault = randomFault();
+            if (fault != null) {
+                return fault;
+            }
             if (!("Bearer " + API_KEY).equals(request.getHeader("Authorization"))) {
                 String given = String.valueOf(request.getHeader("Authorization")).replace("Bearer ", "");
                 return json(401, errorBody("invalid_request_error", null,
@@ -166,6 +192,31 @@ public class StripeStandIn {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        private ResponseDefinition randomFault() {
+            if (faultProbability <= 0) {
+                return null;
+            }
+            String kind;
+            synchronized (faultRandom) {
+                if (faultRandom.nextDouble() >= faultProbability) {
+                    return null;
+                }
+                kind = List.of("429", "500", "503", "html-502", "connection-reset", "malformed-chunk", "truncated-json")
+                        .get(faultRandom.nextInt(7));
+            }
+            faultsInjected.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+            return switch (kind) {
+                case "429" -> json(429, errorBody("invalid_request_error", "rate_limit", "Too many requests"));
+                case "500" -> json(500, errorBody("api_error", null, "Something went wrong"));
+                case "503" -> json(503, errorBody("api_error", null, "Service unavailable"));
+                case "html-502" -> aResponse().withStatus(502).withHeader("Content-Type", "text/html")
+                        .withBody("<html><h1>502 Bad Gateway</h1></html>").build();
+                case "connection-reset" -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
+                case "malformed-chunk" -> aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK).build();
+                default -> json(200, "{\"object\":\"list\",\"data\":[{\"id\":\"prod_");
+            };
         }
 
         private Predicate<Map<String, Object>> filterOf(Request request) {
