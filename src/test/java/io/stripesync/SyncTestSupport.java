@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,6 +23,7 @@ import org.springframework.test.context.TestPropertySource;
  * Spring context (same settings), one database and one stand-in; each test starts from an empty log and catalogue.
  */
 @CamelSpringBootTest
+@AutoConfigureObservability // Spring Boot tests switch metrics export off otherwise: /actuator/prometheus is tested
 @SpringBootTest(classes = StripeSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = {
         "sync.api-token=" + SyncTestSupport.API_TOKEN,

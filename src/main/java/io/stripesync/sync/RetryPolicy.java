@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.stripesync.ops.SyncMetrics;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.NonTransientDataAccessException;
@@ -40,10 +41,14 @@ public class RetryPolicy {
     private final long maxDelayMs;
     private final long maxTotalWaitMs;
 
-    public RetryPolicy(@Value("${sync.retry.max-retries}") int maxRetries,
+    private final SyncMetrics metrics;
+
+    public RetryPolicy(SyncMetrics metrics,
+                       @Value("${sync.retry.max-retries}") int maxRetries,
                        @Value("${sync.retry.initial-delay-ms}") long initialDelayMs,
                        @Value("${sync.retry.max-delay-ms}") long maxDelayMs,
                        @Value("${sync.retry.max-total-wait-ms}") long maxTotalWaitMs) {
+        this.metrics = metrics;
         this.maxRetries = maxRetries;
         this.initialDelayMs = initialDelayMs;
         this.maxDelayMs = maxDelayMs;
@@ -68,6 +73,7 @@ public class RetryPolicy {
                     + "SYNC_RETRY_MAX_TOTAL_WAIT_MS ({} ms)", runId(exchange), attempts, delay, maxTotalWaitMs);
             return false;
         }
+        metrics.retried(causeOf(failure));
         exchange.setProperty(ATTEMPTS, attempts + 1);
         exchange.setProperty(WAITED_MS, waited + delay);
         exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay);
@@ -140,6 +146,17 @@ public class RetryPolicy {
         }
         return http.getResponseHeaders().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                 .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    private static String causeOf(Throwable failure) {
+        if (failure instanceof HttpOperationFailedException http) {
+            return String.valueOf(http.getStatusCode());
+        }
+        if (failure instanceof StripePage.MalformedStripePageException
+                || failure instanceof com.fasterxml.jackson.core.JacksonException) {
+            return "malformed_page";
+        }
+        return failure instanceof SQLException || failure instanceof DataAccessException ? "database" : "io";
     }
 
     static String describe(Throwable failure) {

@@ -17,6 +17,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import io.stripesync.ops.LastSuccessfulRun;
+import io.stripesync.ops.SyncMetrics;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -46,6 +49,9 @@ public class SyncRuns {
     /** Exchange property holding the Stripe page being logged. */
     public static final String PAGE = "stripePage";
 
+    /** MDC key of the run id, on every log line of a run (structured logs carry it as a field). */
+    public static final String MDC_RUN_ID = "runId";
+
     private static final Logger log = LoggerFactory.getLogger(SyncRuns.class);
 
     private static final String CLOSE_ABANDONED = """
@@ -69,10 +75,15 @@ public class SyncRuns {
     private final long lockKey;
     private final int progressEveryPages;
     private final Set<SyncRun> active = ConcurrentHashMap.newKeySet();
+    private final SyncMetrics metrics;
+    private final LastSuccessfulRun lastSuccessfulRun;
 
     public SyncRuns(DataSource dataSource, JdbcTemplate jdbc, ObjectMapper json, Secrets secrets,
+                    SyncMetrics metrics, LastSuccessfulRun lastSuccessfulRun,
                     @Value("${sync.lock-key}") long lockKey,
                     @Value("${sync.progress-every-pages}") int progressEveryPages) {
+        this.metrics = metrics;
+        this.lastSuccessfulRun = lastSuccessfulRun;
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.json = json;
@@ -95,6 +106,7 @@ public class SyncRuns {
             SyncRun run = new SyncRun(id, trigger, lock);
             active.add(run);
             exchange.setProperty(RUN, run);
+            MDC.put(MDC_RUN_ID, String.valueOf(id));
             log.info("Sync run {} started (trigger: {})", id, trigger);
         } catch (RuntimeException | SQLException e) {
             release(lock);
@@ -173,6 +185,9 @@ public class SyncRuns {
     private void end(Exchange exchange, SyncRun run, String status, int httpStatus, String error) {
         active.remove(run);
         finish(run, status, error);
+        metrics.runEnded(run.getTrigger(), status, java.time.Duration.ofMillis(run.durationMs()), run.getPages(),
+                run.getScanned(), run.getSynced(), run.getSkipped(), run.getFailed());
+        lastSuccessfulRun.refresh();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", error == null);
         if (error == null) {
@@ -186,10 +201,12 @@ public class SyncRuns {
         answer.putAll(countsOf(run));
         answer.put("status", status);
         respond(exchange, httpStatus, answer);
+        MDC.remove(MDC_RUN_ID);
     }
 
     /** Another run holds the lock: answer 409 and leave that run alone. */
     public void busy(Exchange exchange) {
+        metrics.runRefused(triggerOf(exchange));
         log.info("Sync not started (trigger: {}): another run is in progress", triggerOf(exchange));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", false);

@@ -1,0 +1,182 @@
+package io.stripesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stripesync.ops.LastSuccessfulRun;
+import io.stripesync.standin.StripeCatalogue;
+import io.stripesync.standin.StripeStandIn;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** What an operator asks without reading code: run history, statistics, metrics, health. */
+class OperationsEndpointsTests extends SyncTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    private LastSuccessfulRun lastSuccessfulRun;
+
+    @Test
+    void runHistoryListsTheNewestRunsFirstBehindTheToken() throws Exception {
+        STRIPE.catalogue().addGenerated(150);
+        triggerSync();
+        STRIPE.catalogue().addGenerated(5);
+        triggerSync();
+        triggerSync();
+
+        HttpResponse<String> response = get("/stripe-sync-products/runs?limit=2", API_TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode runs = JSON.readTree(response.body());
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0).get("id").asLong()).isEqualTo(3);
+        assertThat(runs.get(1).get("id").asLong()).isEqualTo(2);
+        assertThat(runs.get(1).get("synced").asInt()).isEqualTo(5);
+        assertThat(runs.get(1).get("scanned").asInt()).isEqualTo(155);
+        assertThat(runs.get(1).get("status").asText()).isEqualTo("succeeded");
+        assertThat(runs.get(1).get("trigger").asText()).isEqualTo("http");
+        assertThat(runs.get(1).get("started_at").asText()).isNotBlank();
+        assertThat(response.headers().map().toString()).doesNotContain(API_TOKEN);
+        assertThat(JSON.readTree(get("/stripe-sync-products/runs", API_TOKEN).body())).hasSize(3);
+
+        assertThat(get("/stripe-sync-products/runs", null).statusCode()).isEqualTo(401);
+        assertThat(get("/stripe-sync-products/runs?limit=abc", API_TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get("/stripe-sync-products/runs?limit=101", API_TOKEN).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void runDetailShowsTheProductsTheRunCouldNotLog() throws Exception {
+        STRIPE.catalogue().addGenerated(3);
+        Map<String, Object> bad = StripeCatalogue.product("prod_BadMetadata01", "Bad", 1_700_000_000L);
+        bad.put("metadata", "not an object");
+        STRIPE.catalogue().add(bad);
+        long runId = JSON.readTree(triggerSync().body()).get("runId").asLong();
+
+        HttpResponse<String> response = get("/stripe-sync-products/runs/" + runId, API_TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode detail = JSON.readTree(response.body());
+        assertThat(detail.get("run").get("status").asText()).isEqualTo("failed");
+        assertThat(detail.get("run").get("failed").asInt()).isEqualTo(1);
+        assertThat(detail.get("failures")).hasSize(1);
+        assertThat(detail.get("failures").get(0).get("stripe_product_id").asText()).isEqualTo("prod_BadMetadata01");
+        assertThat(detail.get("failures").get(0).get("reason").asText()).contains("metadata");
+
+        assertThat(get("/stripe-sync-products/runs/999", API_TOKEN).statusCode()).isEqualTo(404);
+        assertThat(get("/stripe-sync-products/runs/x1", API_TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get("/stripe-sync-products/runs/" + runId, "wrong-token-000000000").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void statsCountProductsPerProject() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            Map<String, Object> product = StripeCatalogue.product("prod_Stats000000" + i, "P" + i, 1_700_000_000L + i);
+            product.put("metadata", Map.of("project", i < 3 ? "omnia" : "atlas"));
+            STRIPE.catalogue().add(product);
+        }
+        triggerSync();
+        jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, project, logged_at) "
+                + "VALUES ('prod_OldOne', 'omnia', now() - interval '3 days')");
+
+        JsonNode stats = JSON.readTree(get("/stripe-sync-products/stats", API_TOKEN).body());
+
+        assertThat(stats).hasSize(2);
+        JsonNode atlas = stats.get(0);
+        JsonNode omnia = stats.get(1);
+        assertThat(atlas.get("project").asText()).isEqualTo("atlas");
+        assertThat(atlas.get("total_products").asInt()).isEqualTo(2);
+        assertThat(omnia.get("total_products").asInt()).isEqualTo(4);
+        assertThat(omnia.get("logged_last_24h").asInt()).isEqualTo(3);
+        assertThat(omnia.get("last_successful_sync").asText()).isNotBlank();
+        assertThat(get("/stripe-sync-products/stats", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void prometheusShowsRunsProductsStripeResponsesAndRetries() throws Exception {
+        STRIPE.catalogue().addGenerated(120);
+        STRIPE.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock
+                .get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/products")).atPriority(1)
+                .inScenario("once").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willSetStateTo("done").willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withStatus(429).withBody(StripeStandIn.errorBody("invalid_request_error", "rate_limit", "x"))));
+        triggerSync();
+
+        String metrics = get("/actuator/prometheus", null).body();
+
+        assertThat(metrics).containsPattern("stripe_sync_runs_total\\{.*outcome=\"succeeded\".*trigger=\"http\".*} [1-9]");
+        assertThat(metrics).containsPattern("stripe_sync_products_total\\{.*result=\"synced\".*} [1-9]");
+        assertThat(metrics).containsPattern("stripe_api_requests_seconds_count\\{.*status=\"429\".*} 1");
+        assertThat(metrics).containsPattern("stripe_api_requests_seconds_count\\{.*status=\"200\".*} [1-9]");
+        assertThat(metrics).containsPattern("stripe_api_requests_seconds_bucket\\{");
+        assertThat(metrics).containsPattern("stripe_sync_retries_total\\{.*cause=\"429\".*} 1");
+        assertThat(metrics).containsPattern("stripe_sync_last_success_timestamp_seconds\\{.*} [1-9]");
+        assertThat(metrics).contains("camel_exchanges");
+    }
+
+    @Test
+    void healthTurnsOutOfServiceWhenTheLastSuccessfulRunIsTooOld() throws Exception {
+        STRIPE.catalogue().addGenerated(1);
+        triggerSync();
+        lastSuccessfulRun.refresh();
+        HttpResponse<String> fresh = get("/actuator/health", null);
+        assertThat(fresh.statusCode()).isEqualTo(200);
+        JsonNode components = JSON.readTree(fresh.body()).get("components");
+        assertThat(components.get("syncFreshness").get("status").asText()).isEqualTo("UP");
+        assertThat(components.get("db").get("status").asText()).isEqualTo("UP");
+        assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+
+        jdbc.update("UPDATE stripe_sync_runs SET started_at = now() - interval '30 hours', "
+                + "finished_at = now() - interval '30 hours'");
+        lastSuccessfulRun.refresh();
+        HttpResponse<String> stale = get("/actuator/health", null);
+
+        assertThat(stale.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(stale.body()).get("components").get("syncFreshness").get("status").asText())
+                .isEqualTo("OUT_OF_SERVICE");
+        // not a reason to restart the service, nor to take it out of rotation
+        assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyLogLineOfARunCarriesItsRunId() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("io.stripesync.sync");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            STRIPE.catalogue().addGenerated(1100); // 11 pages: a progress line at 10
+            STRIPE.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock
+                    .get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/products")).atPriority(1)
+                    .inScenario("once").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                    .willSetStateTo("done").willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            .withStatus(503)));
+            String runId = JSON.readTree(triggerSync().body()).get("runId").asText();
+
+            assertThat(lines.list).extracting(e -> e.getFormattedMessage())
+                    .anyMatch(m -> m.contains("started")).anyMatch(m -> m.contains("retry 1"))
+                    .anyMatch(m -> m.contains("10 pages")).anyMatch(m -> m.contains("succeeded"));
+            assertThat(lines.list).allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("runId", runId));
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
