@@ -18,6 +18,8 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
 
     private static final Pattern STRIPE_KEY = Pattern.compile("(sk|rk)_(test|live)_[0-9A-Za-z]{8,}");
     static final int MIN_TOKEN_LENGTH = 16;
+    /** Quartz refuses a shorter idle wait; a shorter check-in would only load the database. */
+    static final long MIN_CLUSTER_INTERVAL_MS = 1000;
 
     private Environment environment;
 
@@ -54,6 +56,8 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
             throw new InvalidSettingException("SYNC_CRON", "is not a valid Quartz cron expression "
                     + "(six fields, seconds first, e.g. '0 0 0 * * ?')");
         }
+        clusterInterval(env, "sync.cluster.checkin-interval-ms", "SYNC_CLUSTER_CHECKIN_INTERVAL_MS");
+        clusterInterval(env, "sync.cluster.idle-wait-ms", "SYNC_CLUSTER_IDLE_WAIT_MS");
         if (env.getProperty("sync.http.enabled", Boolean.class, true)
                 && env.getProperty("sync.api-token", "").length() < MIN_TOKEN_LENGTH) {
             throw new InvalidSettingException("SYNC_API_TOKEN", "must be set (at least " + MIN_TOKEN_LENGTH
@@ -64,6 +68,13 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
             throw new InvalidSettingException("SPRING_DATASOURCE_URL", jdbcUrl.isBlank()
                     ? "is not set: set SPRING_DATASOURCE_URL (jdbc:postgresql://...) or DATABASE_URL (postgresql://...)"
                     : "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+        }
+    }
+
+    private static void clusterInterval(Environment env, String property, String setting) {
+        if (env.getProperty(property, Long.class, MIN_CLUSTER_INTERVAL_MS) < MIN_CLUSTER_INTERVAL_MS) {
+            throw new InvalidSettingException(setting, "must be at least " + MIN_CLUSTER_INTERVAL_MS
+                    + " (milliseconds)");
         }
     }
 

@@ -7,6 +7,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.ZoneOffset;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,6 +52,8 @@ public class SyncRuns {
     public static final String TRIGGER = "syncTrigger";
     /** Exchange property holding the Stripe page being logged. */
     public static final String PAGE = "stripePage";
+    /** Exchange property set by the schedule route: the cron fire time the run is for. */
+    public static final String SCHEDULED_FOR = "syncScheduledFor";
 
     /** MDC key of the run id, on every log line of a run (structured logs carry it as a field). */
     public static final String MDC_RUN_ID = "runId";
@@ -59,7 +65,7 @@ public class SyncRuns {
                    error = 'the process running it stopped before the run finished'
              WHERE status = 'running'""";
     private static final String INSERT_RUN =
-            "INSERT INTO stripe_sync_runs (trigger, status) VALUES (?, 'running') RETURNING id";
+            "INSERT INTO stripe_sync_runs (trigger, status, scheduled_for) VALUES (?, 'running', ?) RETURNING id";
     private static final String FINISH_RUN = """
             UPDATE stripe_sync_runs
                SET status = ?, finished_at = now(), pages = ?, scanned = ?, synced = ?, skipped = ?, failed = ?,
@@ -102,7 +108,7 @@ public class SyncRuns {
             }
             // holding the lock, no run can be in progress: a 'running' row is one whose process died
             jdbc.update(CLOSE_ABANDONED);
-            Long id = jdbc.queryForObject(INSERT_RUN, Long.class, trigger);
+            Long id = jdbc.queryForObject(INSERT_RUN, Long.class, trigger, scheduledFor(exchange));
             SyncRun run = new SyncRun(id, trigger, lock);
             active.add(run);
             exchange.setProperty(RUN, run);
@@ -261,6 +267,12 @@ public class SyncRuns {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the sync answer", e);
         }
+    }
+
+    private static SqlParameterValue scheduledFor(Exchange exchange) {
+        Date fireTime = exchange.getProperty(SCHEDULED_FOR, Date.class);
+        return new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
+                fireTime == null ? null : fireTime.toInstant().atOffset(ZoneOffset.UTC));
     }
 
     private String triggerOf(Exchange exchange) {

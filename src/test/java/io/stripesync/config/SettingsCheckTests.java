@@ -46,6 +46,13 @@ class SettingsCheckTests {
     }
 
     @Test
+    void clusterIntervalsBelowOneSecondAreRefused() {
+        assertInvalid(valid().withProperty("sync.cluster.idle-wait-ms", "500"), "SYNC_CLUSTER_IDLE_WAIT_MS", null);
+        assertInvalid(valid().withProperty("sync.cluster.checkin-interval-ms", "0"), "SYNC_CLUSTER_CHECKIN_INTERVAL_MS",
+                null);
+    }
+
+    @Test
     void tokenIsNotNeededWithTheHttpTriggerOffNorACronWithTheScheduleOff() {
         assertThatCode(() -> SettingsCheck.check(valid().withProperty("sync.api-token", "")
                 .withProperty("sync.http.enabled", "false"))).doesNotThrowAnyException();
