@@ -27,7 +27,8 @@ class GracefulShutdownIntegrationTests {
         JdbcTemplate db = ServiceOnDatabase.newDatabase("");
         STRIPE.catalogue().addGenerated(2000);
         STRIPE.latencyMs(150);
-        ConfigurableApplicationContext service = ServiceOnDatabase.start(db, STRIPE);
+        // sequential, so that "whole pages only" can be checked as synced == pages * 100
+        ConfigurableApplicationContext service = ServiceOnDatabase.start(db, STRIPE, "SYNC_WALK_CONCURRENCY=1");
         CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> ServiceOnDatabase.sync(service));
         await().atMost(Duration.ofSeconds(20)).until(() -> logged(db) >= 200);
 

@@ -32,7 +32,10 @@ import org.springframework.test.context.TestPropertySource;
         "sync.retry.max-retries=3",
         "sync.retry.initial-delay-ms=50",
         "sync.retry.max-delay-ms=200",
-        "stripe.read-timeout-ms=1000"})
+        "stripe.read-timeout-ms=1000",
+        // the sequential walk, whose requests tests can count exactly (ParallelWalkIntegrationTests has its own)
+        "sync.walk.concurrency=1",
+        "sync.walk.max-requests-per-second=1000"})
 public abstract class SyncTestSupport {
 
     protected static final String API_TOKEN = "test-token-0123456789abcdef";

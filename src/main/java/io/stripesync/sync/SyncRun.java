@@ -1,10 +1,11 @@
 package io.stripesync.sync;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 
-/** The state of one run while it walks Stripe: where the cursor is and what it has counted so far. */
+/**
+ * The state of one run while it walks Stripe, shared by the walkers of its windows: what it has counted so far, and
+ * whether it goes on (not failed, not stopping).
+ */
 public class SyncRun {
 
     private final long id;
@@ -15,9 +16,10 @@ public class SyncRun {
     private int scanned;
     private int synced;
     private int failed;
-    private boolean hasMore = true;
-    private String startingAfter;
+    private boolean walkIncomplete;
+    private RunFailure failure;
     private volatile boolean stopRequested;
+    private volatile SyncWindows.Walk walk;
 
     SyncRun(long id, String trigger, Connection lockConnection) {
         this.id = id;
@@ -25,16 +27,52 @@ public class SyncRun {
         this.lockConnection = lockConnection;
     }
 
-    void pageLogged(int productsOnPage, int inserted, boolean more, String lastId) {
+    synchronized void pageLogged(int productsOnPage, int inserted) {
         pages++;
         scanned += productsOnPage;
         synced += inserted;
-        hasMore = more;
-        startingAfter = lastId;
     }
 
-    void productFailed() {
+    synchronized void productFailed() {
         failed++;
+    }
+
+    /** A window ended before its last page (the run failed or is stopping): the walk is not complete. */
+    synchronized void windowLeftIncomplete() {
+        walkIncomplete = true;
+    }
+
+    /** The first failure of any window fails the run; the other windows stop after their current page. */
+    synchronized void failWith(RunFailure windowFailure) {
+        if (failure == null) {
+            failure = windowFailure;
+        }
+    }
+
+    synchronized RunFailure failure() {
+        return failure;
+    }
+
+    /** Every window reached its last page. */
+    synchronized boolean walkComplete() {
+        return !walkIncomplete && failure == null;
+    }
+
+    /** Walkers go on to their next page while this holds. */
+    boolean goesOn() {
+        return !stopRequested && failure() == null;
+    }
+
+    void stopAtNextPage() {
+        stopRequested = true;
+    }
+
+    void walk(SyncWindows.Walk windows) {
+        this.walk = windows;
+    }
+
+    SyncWindows.Walk walk() {
+        return walk;
     }
 
     public long getId() {
@@ -45,45 +83,25 @@ public class SyncRun {
         return trigger;
     }
 
-    /** Stripe said there is another page. */
-    public boolean isHasMore() {
-        return hasMore;
-    }
-
-    /** Read by the route's loop: there is another page, and the service is not stopping. */
-    public boolean isWalking() {
-        return hasMore && !stopRequested;
-    }
-
-    void stopAtNextPage() {
-        stopRequested = true;
-    }
-
-    /** Read by the route: the cursor part of the next page's query string, empty on the first page. */
-    public String getStartingAfterParam() {
-        return startingAfter == null ? ""
-                : "&starting_after=" + URLEncoder.encode(startingAfter, StandardCharsets.UTF_8);
-    }
-
-    public int getPages() {
+    public synchronized int getPages() {
         return pages;
     }
 
-    public int getScanned() {
+    public synchronized int getScanned() {
         return scanned;
     }
 
-    public int getSynced() {
+    public synchronized int getSynced() {
         return synced;
     }
 
     /** Products the log already held (or another writer logged while this run inserted). */
-    public int getSkipped() {
+    public synchronized int getSkipped() {
         return scanned - synced - failed;
     }
 
     /** Products that could not be logged (see stripe_sync_failures). */
-    public int getFailed() {
+    public synchronized int getFailed() {
         return failed;
     }
 

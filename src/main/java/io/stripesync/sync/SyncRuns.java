@@ -82,13 +82,15 @@ public class SyncRuns {
     private final int progressEveryPages;
     private final Set<SyncRun> active = ConcurrentHashMap.newKeySet();
     private final SyncMetrics metrics;
+    private final SyncWindows windows;
     private final LastSuccessfulRun lastSuccessfulRun;
 
     public SyncRuns(DataSource dataSource, JdbcTemplate jdbc, ObjectMapper json, Secrets secrets,
-                    SyncMetrics metrics, LastSuccessfulRun lastSuccessfulRun,
+                    SyncMetrics metrics, LastSuccessfulRun lastSuccessfulRun, SyncWindows windows,
                     @Value("${sync.lock-key}") long lockKey,
                     @Value("${sync.progress-every-pages}") int progressEveryPages) {
         this.metrics = metrics;
+        this.windows = windows;
         this.lastSuccessfulRun = lastSuccessfulRun;
         this.dataSource = dataSource;
         this.jdbc = jdbc;
@@ -126,11 +128,13 @@ public class SyncRuns {
         Map<?, ?> page = exchange.getProperty(PAGE, Map.class);
         int inserted = exchange.getMessage().getHeader("CamelJdbcUpdateCount", 0, Integer.class);
         RetryPolicy.stepSucceeded(exchange);
-        run.pageLogged(((List<?>) page.get("data")).size(), inserted, (Boolean) page.get("has_more"),
-                StripePage.lastId(page));
-        if (run.getPages() % progressEveryPages == 0) {
+        run.pageLogged(((List<?>) page.get("data")).size(), inserted);
+        exchange.getProperty(SyncWindows.WINDOW, SyncWindow.class)
+                .pageLogged((Boolean) page.get("has_more"), StripePage.lastId(page));
+        int pages = run.getPages();
+        if (pages % progressEveryPages == 0) {
             log.info("Sync run {}: {} pages, {} products scanned, {} synced so far",
-                    run.getId(), run.getPages(), run.getScanned(), run.getSynced());
+                    run.getId(), pages, run.getScanned(), run.getSynced());
         }
     }
 
@@ -159,7 +163,10 @@ public class SyncRuns {
      */
     public void walkEnded(Exchange exchange) {
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
-        if (run.isHasMore()) {
+        RunFailure failure = run.failure();
+        if (failure != null) {
+            end(exchange, run, "failed", failure.httpStatus(), failure.message());
+        } else if (!run.walkComplete()) {
             end(exchange, run, "interrupted", 503, "the service is stopping: the run was interrupted after "
                     + run.getPages() + " pages; the next run goes on from there");
         } else if (run.getFailed() > 0) {
@@ -170,13 +177,23 @@ public class SyncRuns {
         }
     }
 
-    /** The run cannot finish its walk: record it as failed with its progress, and answer what failed. */
+    /**
+     * A step failed for good (not retried, or no longer). In a window's walk: the run fails, its other windows stop
+     * after their current page, and the run is recorded when the walk ends. Outside a walk: the run (if it began) is
+     * recorded as failed with its progress, and the answer says what failed.
+     */
     public void fail(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int attempts = exchange.getProperty(RetryPolicy.ATTEMPTS, 1, Integer.class);
         RunFailure described = RunFailure.of(failure, attempts, secrets.maskedStripeKey());
         String error = secrets.scrub(described.message());
+        described = new RunFailure(described.httpStatus(), error);
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
+        if (exchange.getProperty(SyncWindows.WINDOW) != null) {
+            run.failWith(described);
+            windows.windowWalked(exchange);
+            return;
+        }
         if (run != null) {
             end(exchange, run, "failed", described.httpStatus(), error);
             return;

@@ -1,0 +1,79 @@
+package io.stripesync.sync;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One stretch of Stripe's product list walked with its own cursor: the products created in {@code [from, until)}
+ * (unbounded when both are null: the whole list, the sequential walk). Windows of one run never overlap and
+ * together cover the whole time axis: a product created exactly on a boundary belongs to the window that starts
+ * there ({@code created[gte]}), never to the one that ends there ({@code created[lt]}).
+ */
+public class SyncWindow {
+
+    /** 2011-01-01: no Stripe product is older, so an unbounded window's older half starts no earlier. */
+    static final long STRIPE_LAUNCH = 1_293_840_000L;
+
+    private final SyncRun run;
+    private volatile Long from;
+    private final Long until;
+    private String startingAfter;
+    private boolean hasMore = true;
+
+    SyncWindow(SyncRun run, Long from, Long until) {
+        this.run = run;
+        this.from = from;
+        this.until = until;
+    }
+
+    /** Read by the route's loop: this window has another page, and the run goes on. */
+    public boolean isWalking() {
+        return hasMore() && run.goesOn();
+    }
+
+    /** Read by the route: the window's bounds and cursor as query parameters ("" for the first page of the list). */
+    public synchronized String getQueryParams() {
+        StringBuilder query = new StringBuilder();
+        if (from != null) {
+            query.append("&created%5Bgte%5D=").append(from);
+        }
+        if (until != null) {
+            query.append("&created%5Blt%5D=").append(until);
+        }
+        if (startingAfter != null) {
+            query.append("&starting_after=").append(URLEncoder.encode(startingAfter, StandardCharsets.UTF_8));
+        }
+        return query.toString();
+    }
+
+    synchronized void pageLogged(boolean more, String lastId) {
+        hasMore = more;
+        startingAfter = lastId;
+    }
+
+    /**
+     * Gives the older part of what is left of this window to a new window, when worth it: the rest of this window is
+     * the products created in {@code [from, lastCreated]} after the cursor; the new window takes
+     * {@code [from, middle)} and this one keeps {@code [middle, until)} with its cursor (valid: the cursor's product
+     * was created at {@code lastCreated >= middle}). Returns null when the rest spans too little time to split.
+     */
+    synchronized SyncWindow splitOlderHalf(long lastCreated, long minimumSpanSeconds) {
+        long lower = from == null ? STRIPE_LAUNCH : from;
+        if (!hasMore || lastCreated - lower < minimumSpanSeconds) {
+            return null;
+        }
+        long middle = lower + (lastCreated - lower) / 2;
+        SyncWindow older = new SyncWindow(run, from, middle);
+        from = middle;
+        return older;
+    }
+
+    synchronized boolean hasMore() {
+        return hasMore;
+    }
+
+    @Override
+    public String toString() {
+        return "[" + (from == null ? "-inf" : from) + ", " + (until == null ? "+inf" : until) + ")";
+    }
+}

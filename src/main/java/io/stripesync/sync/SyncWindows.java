@@ -1,0 +1,148 @@
+package io.stripesync.sync;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Walks a run's product list in windows of creation time, up to {@code sync.walk.concurrency} at once, each window
+ * walked by the route {@code direct:stripe-walk-window}.
+ *
+ * <p>The walk starts as one window over the whole list. Whenever a walker is idle, the window that just logged a
+ * page gives the older half of what it has left to a new window (dense stretches split further, empty ones end after
+ * one request), so the walkers share the work wherever the products are. With a concurrency of 1 no walker is ever
+ * idle: the walk is the plain sequential walk, one cursor over the whole list, ceil(N/100) requests.
+ */
+@Component("syncWindows")
+public class SyncWindows extends ServiceSupport {
+
+    /** Exchange property of a window's walk: its {@link SyncWindow}. */
+    public static final String WINDOW = "syncWindow";
+
+    private static final Logger log = LoggerFactory.getLogger(SyncWindows.class);
+
+    private final CamelContext camel;
+    private final int concurrency;
+    private final long minimumSpanSeconds;
+    private ExecutorService walkers;
+    private ProducerTemplate producer;
+
+    public SyncWindows(CamelContext camel, @Value("${sync.walk.concurrency}") int concurrency,
+                       @Value("${sync.walk.min-window-seconds}") long minimumSpanSeconds) {
+        this.camel = camel;
+        this.concurrency = concurrency;
+        this.minimumSpanSeconds = minimumSpanSeconds;
+    }
+
+    /** Walks the whole list for this exchange's run and returns when every window is walked, or the run stopped. */
+    public void walk(Exchange exchange) throws InterruptedException {
+        SyncRun run = exchange.getProperty(SyncRuns.RUN, SyncRun.class);
+        Walk walk = new Walk(run);
+        run.walk(walk);
+        walk.submit(new SyncWindow(run, null, null));
+        walk.awaitWalked();
+    }
+
+    /** The walker of a window starts: its log lines carry the run's id. */
+    public void walkStarted(Exchange exchange) {
+        SyncRun run = exchange.getProperty(SyncRuns.RUN, SyncRun.class);
+        exchange.setProperty(WINDOW, exchange.getMessage().getBody(SyncWindow.class));
+        MDC.put(SyncRuns.MDC_RUN_ID, String.valueOf(run.getId()));
+    }
+
+    /** After each page: if a walker is idle, hand it the older half of what this window has left. */
+    public void shareWork(Exchange exchange) {
+        SyncRun run = exchange.getProperty(SyncRuns.RUN, SyncRun.class);
+        SyncWindow window = exchange.getProperty(WINDOW, SyncWindow.class);
+        if (!run.walk().hasIdleWalker()) {
+            return;
+        }
+        List<?> data = (List<?>) exchange.getProperty(SyncRuns.PAGE, Map.class).get("data");
+        if (data.isEmpty() || !(((Map<?, ?>) data.get(data.size() - 1)).get("created") instanceof Number created)) {
+            return;
+        }
+        SyncWindow older = window.splitOlderHalf(created.longValue(), minimumSpanSeconds);
+        if (older != null) {
+            log.debug("Sync run {}: window {} split off, this walker keeps {}", run.getId(), older, window);
+            run.walk().submit(older);
+        }
+    }
+
+    /** The walker of a window is done with it: walked to its last page, or stopped (failed, service stopping). */
+    public void windowWalked(Exchange exchange) {
+        SyncWindow window = exchange.getProperty(WINDOW, SyncWindow.class);
+        if (window == null || window.hasMore()) {
+            exchange.getProperty(SyncRuns.RUN, SyncRun.class).windowLeftIncomplete();
+        }
+        MDC.remove(SyncRuns.MDC_RUN_ID);
+    }
+
+    @Override
+    protected void doStart() {
+        walkers = camel.getExecutorServiceManager().newFixedThreadPool(this, "sync-walker", concurrency);
+        producer = camel.createProducerTemplate();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (producer != null) {
+            producer.stop();
+        }
+        if (walkers != null) {
+            camel.getExecutorServiceManager().shutdown(walkers);
+        }
+    }
+
+    /** The windows of one run: those waiting or being walked. */
+    final class Walk {
+
+        private final SyncRun run;
+        private int outstanding;
+
+        Walk(SyncRun run) {
+            this.run = run;
+        }
+
+        synchronized boolean hasIdleWalker() {
+            return outstanding < concurrency;
+        }
+
+        synchronized void submit(SyncWindow window) {
+            outstanding++;
+            walkers.execute(() -> {
+                try {
+                    Exchange walked = producer.send("direct:stripe-walk-window", exchange -> {
+                        exchange.setProperty(SyncRuns.RUN, run);
+                        exchange.getMessage().setBody(window);
+                    });
+                    if (walked.getException() != null) {
+                        run.failWith(new RunFailure(500, "a window's walk failed: "
+                                + walked.getException().getClass().getSimpleName()));
+                    }
+                } finally {
+                    walked();
+                }
+            });
+        }
+
+        private synchronized void walked() {
+            outstanding--;
+            notifyAll();
+        }
+
+        synchronized void awaitWalked() throws InterruptedException {
+            while (outstanding > 0) {
+                wait();
+            }
+        }
+    }
+}
