@@ -42,6 +42,9 @@ public class StripeStandIn {
     private final WireMockServer server;
     private volatile ProductSource source = catalogue;
     private volatile double faultProbability;
+    private volatile int rateLimitPerSecond;
+    private final java.util.Deque<Long> recentRequests = new java.util.ArrayDeque<>();
+    private final AtomicInteger rateLimited = new AtomicInteger();
     private volatile java.util.Random faultRandom = new java.util.Random(0);
     private final Map<String, AtomicInteger> faultsInjected = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -76,6 +79,19 @@ public class StripeStandIn {
     public void injectRandomFaults(double probability, long seed) {
         faultRandom = new java.util.Random(seed);
         faultProbability = probability;
+    }
+
+    /**
+     * Enforces Stripe's rate limit as Stripe does: more than {@code perSecond} product-list requests within a second
+     * are answered 429 with {@code Stripe-Rate-Limited-Reason: global-rate}. 0 switches it off.
+     */
+    public void rateLimit(int perSecond) {
+        rateLimitPerSecond = perSecond;
+    }
+
+    /** Requests answered 429 by {@link #rateLimit}. */
+    public int rateLimitedRequests() {
+        return rateLimited.get();
     }
 
     /** The faults injected by {@link #injectRandomFaults}, by kind. */
@@ -120,6 +136,11 @@ public class StripeStandIn {
         productListRequests.set(0);
         faultProbability = 0;
         faultsInjected.clear();
+        rateLimitPerSecond = 0;
+        rateLimited.set(0);
+        synchronized (recentRequests) {
+            recentRequests.clear();
+        }
         stubCatalogue();
     }
 
@@ -167,6 +188,12 @@ public class StripeStandIn {
         public ResponseDefinition transform(ServeEvent serveEvent) {
             Request request = serveEvent.getRequest();
             productListRequests.incrementAndGet();
+            if (overRateLimit()) {
+                rateLimited.incrementAndGet();
+                return aResponse().withStatus(429).withHeader("Stripe-Rate-Limited-Reason", "global-rate")
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(errorBody("invalid_request_error", "rate_limit", "Too many requests")).build();
+            }
             ResponseDefinition fault = randomFault();
             if (fault != null) {
                 return fault;
@@ -191,6 +218,24 @@ public class StripeStandIn {
                 return json(200, JSON.writeValueAsString(page));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
+            }
+        }
+
+        private boolean overRateLimit() {
+            int limit = rateLimitPerSecond;
+            if (limit <= 0) {
+                return false;
+            }
+            long now = System.nanoTime();
+            synchronized (recentRequests) {
+                while (!recentRequests.isEmpty() && now - recentRequests.peekFirst() >= 1_000_000_000L) {
+                    recentRequests.pollFirst();
+                }
+                if (recentRequests.size() >= limit) {
+                    return true;
+                }
+                recentRequests.addLast(now);
+                return false;
             }
         }
 
