@@ -13,14 +13,11 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Accepts {@code DATABASE_URL} in the {@code postgresql://user:password@host:port/db?sslmode=require} form that
  * Supabase and Heroku hand out, and turns it into the {@code spring.datasource.*} settings.
- * An explicit {@code SPRING_DATASOURCE_URL} wins: the derived values are the lowest-precedence source. On port 6543
- * (Supabase's transaction-mode pooler) server-side prepared statements are switched off ({@code prepareThreshold=0}).
+ * An explicit {@code SPRING_DATASOURCE_URL} wins: the derived values are the lowest-precedence source.
  */
 public class DatabaseUrlEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     static final String SOURCE_NAME = "databaseUrl";
-    /** Supabase's transaction-mode pooler port. */
-    static final int TRANSACTION_POOLER_PORT = 6543;
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -47,10 +44,6 @@ public class DatabaseUrlEnvironmentPostProcessor implements EnvironmentPostProce
         }
         Map<String, Object> properties = new HashMap<>();
         String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
-        if (uri.getPort() == TRANSACTION_POOLER_PORT && !query.contains("prepareThreshold")) {
-            // a transaction-mode pooler (Supabase's Supavisor, PgBouncer) cannot keep server-side prepared statements
-            query = query.isEmpty() ? "prepareThreshold=0" : query + "&prepareThreshold=0";
-        }
         String jdbcUrl = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
                 + uri.getRawPath() + (query.isEmpty() ? "" : "?" + query);
         properties.put("spring.datasource.url", jdbcUrl);

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 public class SyncWindow {
 
-    /** 2011-01-01: no Stripe product is older, so an unbounded window's older half starts no earlier. */
+    /** 2011-01-01: no Stripe product is older; a window open to the past is not split below it. */
     static final long STRIPE_LAUNCH = 1_293_840_000L;
 
     private final SyncRun run;
@@ -52,19 +52,36 @@ public class SyncWindow {
     }
 
     /**
-     * Gives the older part of what is left of this window to a new window, when worth it: the rest of this window is
-     * the products created in {@code [from, lastCreated]} after the cursor; the new window takes
-     * {@code [from, middle)} and this one keeps {@code [middle, until)} with its cursor (valid: the cursor's product
-     * was created at {@code lastCreated >= middle}). Returns null when the rest spans too little time to split.
+     * Gives the older part of what is left of this window to a new window, when worth it. The rest of this window is
+     * the products created in {@code [from, lastCreated]} after the cursor; the new window takes {@code [from, split)}
+     * and this one keeps {@code [split, until)} with its cursor (still valid: the cursor's product was created at
+     * {@code lastCreated >= split}). A bounded window is cut in half, if its older half holds about a page or more. A window open to the past (the first one) keeps
+     * about {@code pagesToKeep} more pages at the density of the page just walked and hands on the whole past: the
+     * walk fans out from the newest products without wasting requests on years before the first product.
+     * Returns null when the rest spans too little time to split.
      */
-    synchronized SyncWindow splitOlderHalf(long lastCreated, long minimumSpanSeconds) {
-        long lower = from == null ? STRIPE_LAUNCH : from;
-        if (!hasMore || lastCreated - lower < minimumSpanSeconds) {
+    synchronized SyncWindow splitOlderPart(long firstCreated, long lastCreated, int pagesToKeep,
+                                           long minimumSpanSeconds) {
+        if (!hasMore) {
             return null;
         }
-        long middle = lower + (lastCreated - lower) / 2;
-        SyncWindow older = new SyncWindow(run, from, middle);
-        from = middle;
+        long split;
+        if (from == null) {
+            long pageSpan = Math.max(firstCreated - lastCreated, minimumSpanSeconds);
+            split = lastCreated - pageSpan * pagesToKeep;
+            if (split <= STRIPE_LAUNCH) {
+                return null;
+            }
+        } else {
+            long pageSpan = Math.max(firstCreated - lastCreated, 1);
+            // at the density of the page just walked, the older half would not fill a page: not worth a walker
+            if (lastCreated - from < Math.max(minimumSpanSeconds, 2 * pageSpan)) {
+                return null;
+            }
+            split = from + (lastCreated - from) / 2;
+        }
+        SyncWindow older = new SyncWindow(run, from, split);
+        from = split;
         return older;
     }
 

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * walked by the route {@code direct:stripe-walk-window}.
  *
  * <p>The walk starts as one window over the whole list. Whenever a walker is idle, the window that just logged a
- * page gives the older half of what it has left to a new window (dense stretches split further, empty ones end after
+ * page gives the older part of what it has left to a new window (dense stretches split further, empty ones end after
  * one request), so the walkers share the work wherever the products are. With a concurrency of 1 no walker is ever
  * idle: the walk is the plain sequential walk, one cursor over the whole list, ceil(N/100) requests.
  */
@@ -27,6 +27,9 @@ public class SyncWindows extends ServiceSupport {
 
     /** Exchange property of a window's walk: its {@link SyncWindow}. */
     public static final String WINDOW = "syncWindow";
+
+    /** Pages' worth of products the first window keeps when it hands on the past (see SyncWindow). */
+    private static final int PAGES_TO_KEEP = 10;
 
     private static final Logger log = LoggerFactory.getLogger(SyncWindows.class);
 
@@ -67,10 +70,12 @@ public class SyncWindows extends ServiceSupport {
             return;
         }
         List<?> data = (List<?>) exchange.getProperty(SyncRuns.PAGE, Map.class).get("data");
-        if (data.isEmpty() || !(((Map<?, ?>) data.get(data.size() - 1)).get("created") instanceof Number created)) {
+        if (data.isEmpty() || !(((Map<?, ?>) data.get(0)).get("created") instanceof Number first)
+                || !(((Map<?, ?>) data.get(data.size() - 1)).get("created") instanceof Number last)) {
             return;
         }
-        SyncWindow older = window.splitOlderHalf(created.longValue(), minimumSpanSeconds);
+        SyncWindow older = window.splitOlderPart(first.longValue(), last.longValue(), PAGES_TO_KEEP,
+                minimumSpanSeconds);
         if (older != null) {
             log.debug("Sync run {}: window {} split off, this walker keeps {}", run.getId(), older, window);
             run.walk().submit(older);

@@ -20,15 +20,6 @@ class DatabaseUrlTests {
     }
 
     @Test
-    void transactionPoolerPortSwitchesOffServerSidePreparedStatements() {
-        Map<String, Object> settings = DatabaseUrlEnvironmentPostProcessor.toDataSourceProperties(
-                "postgres://u:pw@pooler.example.com:6543/postgres?sslmode=require");
-
-        assertThat(settings.get("spring.datasource.url"))
-                .isEqualTo("jdbc:postgresql://pooler.example.com:6543/postgres?sslmode=require&prepareThreshold=0");
-    }
-
-    @Test
     void malformedUrlIsRefusedWithoutEchoingIt() {
         assertThatThrownBy(() -> DatabaseUrlEnvironmentPostProcessor.toDataSourceProperties("mysql://u:secret@h/db"))
                 .isInstanceOf(InvalidSettingException.class)

@@ -43,7 +43,8 @@ public class StripeStandIn {
     private volatile ProductSource source = catalogue;
     private volatile double faultProbability;
     private volatile int rateLimitPerSecond;
-    private final java.util.Deque<Long> recentRequests = new java.util.ArrayDeque<>();
+    private double rateTokens;
+    private long rateRefilledAt;
     private final AtomicInteger rateLimited = new AtomicInteger();
     private volatile java.util.Random faultRandom = new java.util.Random(0);
     private final Map<String, AtomicInteger> faultsInjected = new java.util.concurrent.ConcurrentHashMap<>();
@@ -82,11 +83,14 @@ public class StripeStandIn {
     }
 
     /**
-     * Enforces Stripe's rate limit as Stripe does: more than {@code perSecond} product-list requests within a second
-     * are answered 429 with {@code Stripe-Rate-Limited-Reason: global-rate}. 0 switches it off.
+     * Enforces a rate limit as Stripe does, with a token bucket: {@code perSecond} requests a second, bursts of at most
+     * {@code perSecond}; a request without a token is answered 429 with {@code Stripe-Rate-Limited-Reason:
+     * global-rate}. 0 switches it off.
      */
-    public void rateLimit(int perSecond) {
+    public synchronized void rateLimit(int perSecond) {
         rateLimitPerSecond = perSecond;
+        rateTokens = perSecond;
+        rateRefilledAt = System.nanoTime();
     }
 
     /** Requests answered 429 by {@link #rateLimit}. */
@@ -136,11 +140,8 @@ public class StripeStandIn {
         productListRequests.set(0);
         faultProbability = 0;
         faultsInjected.clear();
-        rateLimitPerSecond = 0;
+        rateLimit(0);
         rateLimited.set(0);
-        synchronized (recentRequests) {
-            recentRequests.clear();
-        }
         stubCatalogue();
     }
 
@@ -222,19 +223,18 @@ public class StripeStandIn {
         }
 
         private boolean overRateLimit() {
-            int limit = rateLimitPerSecond;
-            if (limit <= 0) {
-                return false;
-            }
-            long now = System.nanoTime();
-            synchronized (recentRequests) {
-                while (!recentRequests.isEmpty() && now - recentRequests.peekFirst() >= 1_000_000_000L) {
-                    recentRequests.pollFirst();
+            synchronized (StripeStandIn.this) {
+                int limit = rateLimitPerSecond;
+                if (limit <= 0) {
+                    return false;
                 }
-                if (recentRequests.size() >= limit) {
+                long now = System.nanoTime();
+                rateTokens = Math.min(limit, rateTokens + (now - rateRefilledAt) * limit / 1e9);
+                rateRefilledAt = now;
+                if (rateTokens < 1) {
                     return true;
                 }
-                recentRequests.addLast(now);
+                rateTokens -= 1;
                 return false;
             }
         }

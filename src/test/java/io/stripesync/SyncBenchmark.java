@@ -1,0 +1,251 @@
+package io.stripesync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stripesync.standin.GeneratedCatalogue;
+import io.stripesync.standin.StripeStandIn;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The sync benchmark: prints figures, asserts nothing about time. Not part of {@code ./mvnw verify} (its name does
+ * not match Surefire's test patterns); run it as the README says:
+ * {@code ./mvnw -B test -Dtest=SyncBenchmark -DargLine=-Xmx512m [-Dbenchmark.sizes=1000,10000,100000]
+ * [-Dbenchmark.latencies=0,150]}.
+ *
+ * <p>For each stand-in latency and catalogue size it starts the real service (routes, database, everything) on a
+ * fresh database and syncs through {@code direct:stripe-sync}: the sequential walk on an empty log and again with
+ * nothing missing, the parallel walk (latency above 0), and the bound: a plain Java loop doing only the essential
+ * work (GET each page, parse it, one batch insert per page) against the same stand-in and database server. The
+ * stand-in computes its products on demand, so the heap measured is the service's. At 0 ms there is no Stripe rate
+ * limit to respect (the client-side limit is lifted); with latency, the limit is 25 requests/s, Stripe's test mode.
+ */
+class SyncBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int RATE_LIMIT = 25;
+    private static final int PARALLEL_WALKERS = Integer.getInteger("benchmark.walkers", 6);
+    private static final String BOUND_INSERT = """
+            INSERT INTO stripe_products_log (stripe_product_id, name, description, active, livemode, metadata,
+                                             project, created_at, stripe_updated_at, source)
+            VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, 'backfill')
+            ON CONFLICT (stripe_product_id) DO NOTHING""";
+
+    private final StripeStandIn stripe = StripeStandIn.start(0, false);
+    private final List<String> rows = new ArrayList<>();
+    /** The bound's database: the log table as the migrations make it, nothing else. */
+    private JdbcTemplate boundDb;
+
+    @Test
+    void printFigures() throws Exception {
+        // in the template, so every database made for a measurement can read the statement counts
+        new JdbcTemplate(new org.springframework.jdbc.datasource.DriverManagerDataSource(
+                TestDatabase.server().getJdbcUrl("postgres", "template1")))
+                .execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        List<Integer> sizes = ints(System.getProperty("benchmark.sizes", "1000,10000"));
+        List<Integer> latencies = ints(System.getProperty("benchmark.latencies", "0,150"));
+        boundDb = ServiceOnDatabase.newDatabase("CREATE TABLE stripe_products_log (id bigserial PRIMARY KEY, "
+                + "stripe_product_id text UNIQUE NOT NULL, name text, description text, active boolean, "
+                + "livemode boolean, metadata jsonb, project text, created_at timestamptz, "
+                + "stripe_updated_at timestamptz, logged_at timestamptz DEFAULT now(), source text)");
+        warmUp();
+        for (int latency : latencies) {
+            for (int size : sizes) {
+                stripe.reset();
+                stripe.serve(new GeneratedCatalogue(size));
+                stripe.latencyMs(latency);
+                if (latency > 0) {
+                    stripe.rateLimit(RATE_LIMIT);
+                }
+                String rate = latency == 0 ? "100000" : String.valueOf(RATE_LIMIT);
+                Figures bound = measure(size, latency, "plain-loop bound", boundDb, () -> plainLoop(size), null);
+                run(size, latency, "1", rate, bound, true);
+                if (latency > 0) {
+                    run(size, latency, String.valueOf(PARALLEL_WALKERS), rate, bound, false);
+                }
+                rows.add(bound.row(bound));
+            }
+        }
+        System.out.println();
+        System.out.printf("%8s %7s %-26s %6s %8s %5s %8s %10s %8s %8s %9s %8s %9s%n", "products", "latency", "walk",
+                "pages", "requests", "429s", "seconds", "products/s", "db stmts", "stmts/pg", "peak heap", "vs bound",
+                "start-up");
+        rows.forEach(System.out::println);
+        System.out.printf("(latency: ms the stand-in adds per request; at 150 ms the client-side limit is %d req/s, as is"
+                + " the stand-in's own (429 above it); rate-bound throughput there: %d products/s. db stmts:"
+                + " pg_stat_statements calls during the sync, run bookkeeping included. peak heap: MB used, sampled"
+                + " every 10 ms, JVM %s. start-up: seconds to a started service, in this JVM)%n%n", RATE_LIMIT,
+                RATE_LIMIT * 100, ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("default -Xmx"));
+        stripe.stop();
+    }
+
+    /** Starts a service with this walk and syncs twice: an empty log, then nothing missing (sequential only). */
+    private void run(int size, int latency, String walkers, String rate, Figures bound, boolean rerun) {
+        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
+        long starting = System.nanoTime();
+        try (ConfigurableApplicationContext service = ServiceOnDatabase.start(db, stripe,
+                "SYNC_WALK_CONCURRENCY=" + walkers, "SYNC_MAX_REQUESTS_PER_SECOND=" + rate,
+                "logging.level.io.stripesync=WARN", System.getProperty("benchmark.extra", "benchmark.extra=none"))) {
+            double startup = (System.nanoTime() - starting) / 1e9;
+            String walk = walkers.equals("1") ? "sequential" : "parallel x" + walkers;
+            rows.add(measure(size, latency, walk + ", first run", db, () -> sync(service, size), startup).row(bound));
+            if (rerun) {
+                rows.add(measure(size, latency, walk + ", re-run", db, () -> sync(service, 0), startup).row(bound));
+            }
+        }
+    }
+
+    private void warmUp() {
+        stripe.serve(new GeneratedCatalogue(2000));
+        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
+        try (ConfigurableApplicationContext service = ServiceOnDatabase.start(db, stripe,
+                "SYNC_WALK_CONCURRENCY=1", "SYNC_MAX_REQUESTS_PER_SECOND=100000", "logging.level.io.stripesync=WARN")) {
+            sync(service, 2000);
+        }
+        plainLoop(2000);
+    }
+
+    /** Runs {@code work} (which returns the pages it walked) and reads requests, statements and heap around it. */
+    private Figures measure(int size, int latency, String what, JdbcTemplate db, Supplier<Integer> work, Double startup) {
+        System.gc();
+        db.execute("SELECT pg_stat_statements_reset()");
+        int requestsBefore = stripe.productListRequestCount();
+        int limitedBefore = stripe.rateLimitedRequests();
+        HeapSampler heap = new HeapSampler();
+        long start = System.nanoTime();
+        int pages = work.get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long peakHeap = heap.stop();
+        Long statements = db.queryForObject("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s "
+                + "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() "
+                + "AND query NOT ILIKE '%pg_stat_statements%'", Long.class);
+        return new Figures(size, latency, what, pages, stripe.productListRequestCount() - requestsBefore,
+                stripe.rateLimitedRequests() - limitedBefore, seconds, statements, peakHeap, startup);
+    }
+
+    private int sync(ConfigurableApplicationContext service, int expectedSynced) {
+        String answer = ServiceOnDatabase.sync(service);
+        try {
+            JsonNode json = JSON.readTree(answer);
+            if (!json.path("success").asBoolean() || json.path("synced").asInt() != expectedSynced) {
+                throw new IllegalStateException("unexpected sync answer: " + answer);
+            }
+            return json.path("pages").asInt();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The essential work and nothing else: GET each page, parse it, insert its products in one JDBC batch. */
+    private int plainLoop(int size) {
+        HttpClient http = HttpClient.newHttpClient();
+        String startingAfter = null;
+        int pages = 0;
+        try (Connection connection = boundDb.getDataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            boolean hasMore = true;
+            while (hasMore) {
+                URI uri = URI.create(stripe.baseUrl() + "/v1/products?limit=100"
+                        + (startingAfter == null ? "" : "&starting_after=" + startingAfter));
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + StripeStandIn.API_KEY).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                JsonNode page = JSON.readTree(response.body());
+                if (response.statusCode() == 429) {
+                    Thread.sleep(1000); // the bound has no rate limiter of its own: it backs off and asks again
+                    continue;
+                }
+                try (PreparedStatement insert = connection.prepareStatement(BOUND_INSERT)) {
+                    for (JsonNode product : page.get("data")) {
+                        insert.setString(1, product.get("id").asText());
+                        insert.setString(2, product.get("name").asText());
+                        insert.setString(3, product.path("description").asText(null));
+                        insert.setBoolean(4, product.get("active").asBoolean());
+                        insert.setBoolean(5, product.get("livemode").asBoolean());
+                        insert.setString(6, product.get("metadata").toString());
+                        insert.setString(7, product.get("metadata").path("project").asText(null));
+                        insert.setTimestamp(8, Timestamp.from(Instant.ofEpochSecond(product.get("created").asLong())));
+                        insert.setTimestamp(9, Timestamp.from(Instant.ofEpochSecond(product.get("updated").asLong())));
+                        insert.addBatch();
+                        startingAfter = product.get("id").asText();
+                    }
+                    insert.executeBatch();
+                }
+                connection.commit();
+                pages++;
+                hasMore = page.get("has_more").asBoolean();
+            }
+            try (var truncate = connection.createStatement()) {
+                truncate.execute("TRUNCATE stripe_products_log");
+            }
+            connection.commit();
+        } catch (Exception e) {
+            throw new IllegalStateException("plain loop failed", e);
+        }
+        return pages;
+    }
+
+    private static List<Integer> ints(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    private record Figures(int size, int latency, String what, int pages, int requests, int rateLimited,
+                           double seconds, long statements, long peakHeapBytes, Double startup) {
+
+        String row(Figures bound) {
+            return String.format("%8d %5dms %-26s %6d %8d %5d %8.2f %10.0f %8d %8.1f %7.0fMB %7.2fx %9s", size, latency,
+                    what, pages, requests, rateLimited, seconds, size / seconds, statements,
+                    pages == 0 ? 0.0 : (double) statements / pages, peakHeapBytes / 1048576.0,
+                    seconds / bound.seconds, startup == null ? "" : String.format("%.1fs", startup));
+        }
+    }
+
+    /** Samples used heap every 10 ms on a daemon thread; {@link #stop()} returns the highest value seen. */
+    private static final class HeapSampler {
+
+        private final AtomicLong peak = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        HeapSampler() {
+            thread = new Thread(() -> {
+                while (running) {
+                    peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "heap-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long stop() {
+            running = false;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return peak.get();
+        }
+    }
+}
