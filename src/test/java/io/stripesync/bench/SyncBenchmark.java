@@ -17,7 +17,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -25,7 +27,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,10 +42,11 @@ import org.springframework.test.context.TestPropertySource;
  * {@code ./mvnw -B test -Dtest=SyncBenchmark -DargLine=-Xmx512m [-Dbenchmark.sizes=1000,10000,100000]
  * [-Dbenchmark.latencies=0,150]}.
  *
- * <p>For each catalogue size and stand-in latency it runs the real service (the routes, through
- * {@code direct:stripe-sync}) on an empty log, again with nothing missing, and then the bound: a plain Java loop
- * doing only the essential work (GET each page, parse it, one batch insert per page) on the same stand-in and
- * database. The stand-in computes its products on demand, so the heap measured is the service's.
+ * <p>For each catalogue size, stand-in latency and price setting ({@code -Dbenchmark.prices=on,off,all}: default
+ * prices inline, no prices, default prices plus the walk of every price) it runs the real service (the routes,
+ * through {@code direct:stripe-sync}) on an empty log, again with nothing missing, and then the bound: a plain Java
+ * loop doing only the essential work (GET each page, parse it, one batch insert per page) on the same stand-in and
+ * database. The stand-in computes its products and prices on demand, so the heap measured is the service's.
  */
 @SpringBootTest(classes = StripeSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @TestPropertySource(properties = {"sync.api-token=benchmark-token-0123456789", "sync.schedule.enabled=false",
@@ -62,6 +68,9 @@ class SyncBenchmark {
     @Autowired
     private DataSource dataSource;
 
+    /** The services with prices off and with the walk of every price, on the same database and stand-in. */
+    private final Map<String, ConfigurableApplicationContext> variants = new HashMap<>();
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", TestDatabase::jdbcUrl);
@@ -75,49 +84,79 @@ class SyncBenchmark {
         jdbc.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         List<Integer> sizes = ints(System.getProperty("benchmark.sizes", "1000,10000"));
         List<Integer> latencies = ints(System.getProperty("benchmark.latencies", "0,150"));
-        ProducerTemplate producer = camel.createProducerTemplate();
+        List<String> priceModes = List.of(System.getProperty("benchmark.prices", "on,off,all").split(","));
         List<String> rows = new ArrayList<>();
-        warmUp(producer);
-        for (int latency : latencies) {
-            for (int size : sizes) {
-                STRIPE.reset();
-                STRIPE.serve(new GeneratedCatalogue(size));
-                STRIPE.latencyMs(latency);
-                jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures RESTART IDENTITY");
-                Figures first = measure(size, () -> sync(producer, size));
-                Figures rerun = measure(size, () -> sync(producer, 0));
-                jdbc.execute("TRUNCATE stripe_products_log");
-                Figures bound = measure(size, () -> plainLoop(size));
-                rows.add(first.row(size, latency, "service, first run", bound));
-                rows.add(rerun.row(size, latency, "service, re-run", bound));
-                rows.add(bound.row(size, latency, "plain-loop bound", bound));
+        try {
+            for (String prices : priceModes) {
+                warmUp(producer(prices), prices);
             }
+            for (int latency : latencies) {
+                for (int size : sizes) {
+                    for (String prices : priceModes) {
+                        ProducerTemplate producer = producer(prices);
+                        STRIPE.reset();
+                        STRIPE.serve(new GeneratedCatalogue(size));
+                        STRIPE.latencyMs(latency);
+                        truncateAll();
+                        Figures first = measure(size, () -> sync(producer, size));
+                        Figures rerun = measure(size, () -> sync(producer, 0));
+                        jdbc.execute("TRUNCATE stripe_products_log");
+                        Figures bound = measure(size, () -> plainLoop(size, !"off".equals(prices)));
+                        rows.add(first.row(size, latency, "prices " + prices + ", first run", bound));
+                        rows.add(rerun.row(size, latency, "prices " + prices + ", re-run", bound));
+                        rows.add(bound.row(size, latency, "prices " + prices + ", bound", bound));
+                    }
+                }
+            }
+        } finally {
+            variants.values().forEach(ConfigurableApplicationContext::close);
         }
         System.out.println();
-        System.out.println(String.format("%8s %7s %-20s %6s %9s %9s %10s %9s %9s %10s %8s", "products", "latency",
+        System.out.println(String.format("%8s %7s %-24s %6s %9s %9s %10s %9s %9s %10s %8s", "products", "latency",
                 "what", "pages", "requests", "seconds", "products/s", "db stmts", "stmts/pg", "peak heap", "vs bound"));
         rows.forEach(System.out::println);
-        System.out.println("(latency: ms the stand-in adds per request; db stmts: pg_stat_statements calls during"
-                + " the sync, run bookkeeping included; peak heap: MB used, sampled every 10 ms; JVM "
-                + ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        System.out.println("(prices on: default prices inline (expand[]=data.default_price); off: none; all: inline, then"
+                + " GET /v1/prices for every price; pages: product pages; requests: product and price list requests;"
+                + " latency: ms the stand-in adds per request; db stmts: pg_stat_statements calls during the sync, run"
+                + " bookkeeping included; peak heap: MB used, sampled every 10 ms; bound: a plain loop, products only;"
+                + " JVM " + ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("(default -Xmx)") + ")");
         System.out.println();
     }
 
+    /** The service of this test for prices on; one started on the same database for off and all. */
+    private ProducerTemplate producer(String prices) {
+        if ("on".equals(prices)) {
+            return camel.createProducerTemplate();
+        }
+        ConfigurableApplicationContext service = variants.computeIfAbsent(prices, mode ->
+                new SpringApplicationBuilder(StripeSyncApplication.class).web(WebApplicationType.NONE).properties(
+                        "spring.datasource.url=" + TestDatabase.jdbcUrl(), "spring.datasource.username=postgres",
+                        "STRIPE_API_BASE_URL=" + STRIPE.baseUrl(), "STRIPE_SECRET_KEY=" + StripeStandIn.API_KEY,
+                        "SYNC_HTTP_ENABLED=false", "SYNC_SCHEDULE_ENABLED=false", "logging.level.io.stripesync=WARN",
+                        "off".equals(mode) ? "SYNC_PRICES_ENABLED=false" : "SYNC_PRICES_ALL=true").run());
+        return service.getBean(CamelContext.class).createProducerTemplate();
+    }
+
+    private void truncateAll() {
+        jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures, stripe_product_changes, "
+                + "stripe_prices_log RESTART IDENTITY");
+    }
+
     /** One unmeasured round of both, so neither pays the JIT's warm-up in the figures. */
-    private void warmUp(ProducerTemplate producer) {
+    private void warmUp(ProducerTemplate producer, String prices) {
         STRIPE.serve(new GeneratedCatalogue(2000));
-        jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures RESTART IDENTITY");
+        truncateAll();
         sync(producer, 2000);
         jdbc.execute("TRUNCATE stripe_products_log");
-        plainLoop(2000);
+        plainLoop(2000, !"off".equals(prices));
     }
 
     /** Runs {@code work} (which returns the pages it walked) and reads requests, statements and heap around it. */
     private Figures measure(int size, Supplier<Integer> work) {
         System.gc();
         jdbc.execute("SELECT pg_stat_statements_reset()");
-        int requestsBefore = STRIPE.productListRequestCount();
+        int requestsBefore = STRIPE.productListRequestCount() + STRIPE.priceListRequestCount();
         HeapSampler heap = new HeapSampler();
         long start = System.nanoTime();
         int pages = work.get();
@@ -129,7 +168,8 @@ class SyncBenchmark {
         }
         Long statements = jdbc.queryForObject("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements "
                 + "WHERE query NOT ILIKE '%pg_stat_statements%'", Long.class);
-        return new Figures(pages, STRIPE.productListRequestCount() - requestsBefore, seconds, statements, peakHeap);
+        return new Figures(pages, STRIPE.productListRequestCount() + STRIPE.priceListRequestCount() - requestsBefore,
+                seconds, statements, peakHeap);
     }
 
     private int sync(ProducerTemplate producer, int expectedSynced) {
@@ -146,7 +186,7 @@ class SyncBenchmark {
     }
 
     /** The essential work and nothing else: GET each page, parse it, insert its products in one JDBC batch. */
-    private int plainLoop(int size) {
+    private int plainLoop(int size, boolean withPrices) {
         HttpClient http = HttpClient.newHttpClient();
         String startingAfter = null;
         int pages = 0;
@@ -155,6 +195,7 @@ class SyncBenchmark {
             boolean hasMore = true;
             while (hasMore) {
                 URI uri = URI.create(STRIPE.baseUrl() + "/v1/products?limit=100"
+                        + (withPrices ? "&expand%5B%5D=data.default_price" : "")
                         + (startingAfter == null ? "" : "&starting_after=" + startingAfter));
                 HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
                         .header("Authorization", "Bearer " + StripeStandIn.API_KEY).build(),
@@ -193,7 +234,7 @@ class SyncBenchmark {
     private record Figures(int pages, int requests, double seconds, long statements, long peakHeapBytes) {
 
         String row(int size, int latency, String what, Figures bound) {
-            return String.format("%8d %5dms %-20s %6d %9d %9.2f %10.0f %9d %9.1f %8.0fMB %7.2fx", size, latency, what,
+            return String.format("%8d %5dms %-24s %6d %9d %9.2f %10.0f %9d %9.1f %8.0fMB %7.2fx", size, latency, what,
                     pages, requests, seconds, size / seconds, statements, pages == 0 ? 0.0 : (double) statements / pages,
                     peakHeapBytes / 1048576.0, seconds / bound.seconds);
         }
