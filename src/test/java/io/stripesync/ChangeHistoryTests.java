@@ -202,6 +202,30 @@ class ChangeHistoryTests extends SyncTestSupport {
     }
 
     @Test
+    void productLoggedByTheApplicationDuringAWalkIsNotMarkedDeleted() throws Exception {
+        STRIPE.catalogue().addGenerated(300);
+        triggerSync();
+        STRIPE.latencyMs(200);
+
+        CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return JSON.readTree(triggerSync().body());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> STRIPE.productListRequests().size() >= 4);
+        // the application creates a product in Stripe (in front of the walk's cursor) and logs it
+        jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, name, created_at, source) "
+                + "VALUES ('prod_JustCreated', 'Created during the walk', now(), 'app')");
+        JsonNode answer = run.get(20, TimeUnit.SECONDS);
+
+        assertThat(answer.get("success").asBoolean()).isTrue();
+        assertThat(answer.get("deleted").asInt()).isZero();
+        assertThat(logRow("prod_JustCreated")).containsEntry("deleted_at", null);
+    }
+
+    @Test
     void changeHistoryIsAppendOnly() throws Exception {
         List<String> ids = STRIPE.catalogue().addGenerated(1);
         triggerSync();
