@@ -45,6 +45,8 @@ public class SyncRuns {
     public static final String TRIGGER = "syncTrigger";
     /** Exchange property holding the Stripe page being logged. */
     public static final String PAGE = "stripePage";
+    /** Exchange property the route sets to the page statement's answer: synced and changed. */
+    public static final String PAGE_WRITTEN = "stripePageWritten";
 
     private static final Logger log = LoggerFactory.getLogger(SyncRuns.class);
 
@@ -59,8 +61,6 @@ public class SyncRuns {
                SET status = ?, finished_at = now(), pages = ?, scanned = ?, synced = ?, skipped = ?, failed = ?,
                    changed = ?, deleted = ?, filtered = ?, error = ?
              WHERE id = ?""";
-    /** Exchange property the route sets to the page statement's answer: synced and changed. */
-    public static final String PAGE_WRITTEN = "stripePageWritten";
     private static final String EXPAND_DEFAULT_PRICE = "&" + ProductFilter.encode("expand[]") + "=data.default_price";
     private static final String INSERT_FAILURE =
             "INSERT INTO stripe_sync_failures (run_id, stripe_product_id, reason, raw) VALUES (?, ?, ?, ?)";
