@@ -47,8 +47,8 @@ class DatabaseOutageIntegrationTests {
         STRIPE.catalogue().addGenerated(1000);
         STRIPE.latencyMs(150);
 
-        try (ConfigurableApplicationContext service = ServiceOnDatabase.start(db, STRIPE, "SYNC_RETRY_MAX_RETRIES=3",
-                "SYNC_RETRY_INITIAL_DELAY_MS=100", "SYNC_RETRY_MAX_DELAY_MS=300", "SYNC_DB_CONNECT_TIMEOUT_MS=1000")) {
+        try (ConfigurableApplicationContext service = ServiceOnDatabase.start(db, STRIPE, "SYNC_RETRY_MAX_RETRIES=5",
+                "SYNC_RETRY_INITIAL_DELAY_MS=200", "SYNC_RETRY_MAX_DELAY_MS=1000", "SYNC_DB_CONNECT_TIMEOUT_MS=1000")) {
             CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> ServiceOnDatabase.sync(service));
             await().atMost(Duration.ofSeconds(20)).until(() -> logged(db) >= 300);
             server.close(); // the database stops mid-run

@@ -42,13 +42,17 @@ class ExistingDatabaseIntegrationTests {
         try (ConfigurableApplicationContext service = startService(db, "public")) {
             String answer = sync(service);
 
-            assertThat(answer).contains("\"success\":true").contains("\"synced\":119").contains("\"skipped\":1");
+            // the app's row is not inserted again; its name differs from Stripe's, which is a change
+            assertThat(answer).contains("\"success\":true").contains("\"synced\":119").contains("\"changed\":1")
+                    .contains("\"skipped\":0");
         }
         assertThat(db.queryForObject("SELECT count(*) FROM stripe_products_log", Integer.class)).isEqualTo(120);
         assertThat(db.queryForMap("SELECT id::text AS id, name, notes, team, source FROM stripe_products_log "
                 + "WHERE stripe_product_id = ?", ids.get(5)))
-                .containsEntry("id", "6f1c9a52-3f51-4a0b-9a4e-0d6a4c1e7b11").containsEntry("name", "From the app")
+                .containsEntry("id", "6f1c9a52-3f51-4a0b-9a4e-0d6a4c1e7b11").containsEntry("name", "Generated product 6")
                 .containsEntry("notes", "keep me").containsEntry("team", "core").containsEntry("source", null);
+        assertThat(db.queryForList("SELECT field || ': ' || old_value || ' -> ' || new_value FROM stripe_product_changes",
+                String.class)).containsExactly("name: \"From the app\" -> \"Generated product 6\"");
         assertThat(db.queryForObject("SELECT count(*) FROM stripe_products_log WHERE id IS NOT NULL AND "
                 + "metadata IS NOT NULL AND source = 'backfill'", Integer.class)).isEqualTo(119);
         // the table's own unique constraint is reused, not doubled
@@ -67,8 +71,10 @@ class ExistingDatabaseIntegrationTests {
         }
         assertThat(db.queryForList("SELECT id FROM stripe_products_log ORDER BY id", Long.class))
                 .hasSize(10).startsWith(41L).allMatch(id -> id >= 41);
+        // the app's row lacked every column but the key: filled in from Stripe, without a change row
         assertThat(db.queryForObject("SELECT count(*) FROM stripe_products_log WHERE name IS NOT NULL",
-                Integer.class)).isEqualTo(9);
+                Integer.class)).isEqualTo(10);
+        assertThat(db.queryForObject("SELECT count(*) FROM stripe_product_changes", Integer.class)).isZero();
     }
 
     @Test

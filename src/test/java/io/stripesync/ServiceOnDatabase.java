@@ -40,7 +40,7 @@ final class ServiceOnDatabase {
     }
 
     /**
-     * Starts the service on {@code db} against {@code stripe}, HTTP trigger and schedule off unless {@code settings}
+     * Starts the service on {@code db} against {@code stripe}, HTTP trigger and schedule off, one walker, unless {@code settings}
      * (given as environment variables would be: {@code NAME=value}) say otherwise.
      */
     static ConfigurableApplicationContext start(JdbcTemplate db, StripeStandIn stripe, String... settings) {
@@ -48,7 +48,9 @@ final class ServiceOnDatabase {
                 "spring.datasource.url=" + ((DriverManagerDataSource) db.getDataSource()).getUrl(),
                 "spring.datasource.username=postgres",
                 "STRIPE_API_BASE_URL=" + stripe.baseUrl(), "STRIPE_SECRET_KEY=" + StripeStandIn.API_KEY,
-                "SYNC_HTTP_ENABLED=false", "SYNC_SCHEDULE_ENABLED=false"));
+                "SYNC_HTTP_ENABLED=false", "SYNC_SCHEDULE_ENABLED=false",
+                // the sequential walk, whose requests tests can count exactly, unless a test asks for more walkers
+                "SYNC_WALK_CONCURRENCY=1", "SYNC_MAX_REQUESTS_PER_SECOND=1000"));
         properties.addAll(List.of(settings));
         // default properties feed config/application.yaml's ${NAME:default}, as the environment would
         return new SpringApplicationBuilder(StripeSyncApplication.class).web(WebApplicationType.NONE)

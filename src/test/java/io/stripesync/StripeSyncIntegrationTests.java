@@ -95,18 +95,31 @@ class StripeSyncIntegrationTests extends SyncTestSupport {
     }
 
     @Test
-    void productAlreadyLoggedByAnotherWriterIsSkipped() throws Exception {
+    void productAlreadyLoggedByAnotherWriterIsNotInsertedAgainButBroughtUpToDate() throws Exception {
         List<String> ids = STRIPE.catalogue().addGenerated(5);
         jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, name, source, project) "
                 + "VALUES (?, 'Logged by the app', 'app', 'atlas')", ids.get(2));
+        jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, name, source, project) "
+                + "VALUES (?, 'Generated product 4', 'app', 'atlas')", ids.get(3));
 
         JsonNode answer = JSON.readTree(triggerSync().body());
 
-        assertThat(answer.get("synced").asInt()).isEqualTo(4);
+        assertThat(answer.get("synced").asInt()).isEqualTo(3);
+        // its name differs from Stripe's: a change; the other only lacked columns, filled in without a change
+        assertThat(answer.get("changed").asInt()).isEqualTo(1);
         assertThat(answer.get("skipped").asInt()).isEqualTo(1);
         assertThat(loggedCount()).isEqualTo(5);
         assertThat(jdbc.queryForMap("SELECT name, source, project FROM stripe_products_log WHERE stripe_product_id = ?",
-                ids.get(2))).containsEntry("name", "Logged by the app").containsEntry("source", "app");
+                ids.get(2))).containsEntry("name", "Generated product 3").containsEntry("source", "app")
+                .containsEntry("project", "atlas");
+        assertThat(jdbc.queryForList("SELECT stripe_product_id, field, old_value::text, new_value::text "
+                + "FROM stripe_product_changes")).singleElement().satisfies(change -> assertThat(change)
+                .containsEntry("stripe_product_id", ids.get(2)).containsEntry("field", "name")
+                .containsEntry("old_value", "\"Logged by the app\"").containsEntry("new_value", "\"Generated product 3\""));
+        assertThat(jdbc.queryForMap("SELECT active, metadata::text AS metadata, default_price_id, source "
+                + "FROM stripe_products_log WHERE stripe_product_id = ?", ids.get(3)))
+                .containsEntry("active", true).containsEntry("metadata", "{}")
+                .containsEntry("default_price_id", "price_Gen0000000004").containsEntry("source", "app");
     }
 
     @Test

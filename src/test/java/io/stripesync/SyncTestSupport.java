@@ -65,7 +65,8 @@ public abstract class SyncTestSupport {
 
     @BeforeEach
     void startEmpty() {
-        jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures RESTART IDENTITY");
+        jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures, stripe_product_changes, "
+                + "stripe_prices_log RESTART IDENTITY");
         STRIPE.reset();
     }
 

@@ -1,5 +1,7 @@
 package io.stripesync.config;
 
+import io.stripesync.sync.Moments;
+import io.stripesync.sync.ProductFilter;
 import java.net.URI;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
@@ -63,11 +65,34 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
             throw new InvalidSettingException("SYNC_API_TOKEN", "must be set (at least " + MIN_TOKEN_LENGTH
                     + " characters) while the HTTP trigger is on; set SYNC_HTTP_ENABLED=false to run on the schedule only");
         }
+        checkFilters(env);
         String jdbcUrl = env.getProperty("spring.datasource.url", "");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new InvalidSettingException("SPRING_DATASOURCE_URL", jdbcUrl.isBlank()
                     ? "is not set: set SPRING_DATASOURCE_URL (jdbc:postgresql://...) or DATABASE_URL (postgresql://...)"
                     : "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+        }
+    }
+
+    private static void checkFilters(Environment env) {
+        for (String[] moment : new String[][] {{"sync.filter.created-after", "SYNC_CREATED_AFTER"},
+                {"sync.filter.created-before", "SYNC_CREATED_BEFORE"}}) {
+            String value = env.getProperty(moment[0], "");
+            if (!value.isBlank()) {
+                try {
+                    Moments.parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidSettingException(moment[1], e.getMessage());
+                }
+            }
+        }
+        try {
+            ProductFilter.metadataPairs(env.getProperty("sync.filter.metadata", ""));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("SYNC_FILTER_METADATA", e.getMessage());
+        }
+        if (env.getProperty("sync.project.metadata-key", "project").isBlank()) {
+            throw new InvalidSettingException("SYNC_PROJECT_KEY", "must name a metadata key, e.g. project");
         }
     }
 

@@ -57,6 +57,8 @@ public class SyncRuns {
 
     /** MDC key of the run id, on every log line of a run (structured logs carry it as a field). */
     public static final String MDC_RUN_ID = "runId";
+    /** Exchange property the route sets to the page statement's answer: synced and changed. */
+    public static final String PAGE_WRITTEN = "stripePageWritten";
 
     private static final Logger log = LoggerFactory.getLogger(SyncRuns.class);
 
@@ -69,8 +71,9 @@ public class SyncRuns {
     private static final String FINISH_RUN = """
             UPDATE stripe_sync_runs
                SET status = ?, finished_at = now(), pages = ?, scanned = ?, synced = ?, skipped = ?, failed = ?,
-                   error = ?
+                   changed = ?, deleted = ?, filtered = ?, error = ?
              WHERE id = ?""";
+    private static final String EXPAND_DEFAULT_PRICE = "&" + ProductFilter.encode("expand[]") + "=data.default_price";
     private static final String INSERT_FAILURE =
             "INSERT INTO stripe_sync_failures (run_id, stripe_product_id, reason, raw) VALUES (?, ?, ?, ?)";
 
@@ -80,6 +83,9 @@ public class SyncRuns {
     private final Secrets secrets;
     private final long lockKey;
     private final int progressEveryPages;
+    private final ProductFilter productFilter;
+    private final boolean withPrices;
+    private final boolean livemode;
     private final Set<SyncRun> active = ConcurrentHashMap.newKeySet();
     private final SyncMetrics metrics;
     private final SyncWindows windows;
@@ -87,8 +93,11 @@ public class SyncRuns {
 
     public SyncRuns(DataSource dataSource, JdbcTemplate jdbc, ObjectMapper json, Secrets secrets,
                     SyncMetrics metrics, LastSuccessfulRun lastSuccessfulRun, SyncWindows windows,
+                    ProductFilter productFilter,
                     @Value("${sync.lock-key}") long lockKey,
-                    @Value("${sync.progress-every-pages}") int progressEveryPages) {
+                    @Value("${sync.progress-every-pages}") int progressEveryPages,
+                    @Value("${sync.prices.enabled}") boolean withPrices,
+                    @Value("${stripe.secret-key}") String stripeKey) {
         this.metrics = metrics;
         this.windows = windows;
         this.lastSuccessfulRun = lastSuccessfulRun;
@@ -96,8 +105,11 @@ public class SyncRuns {
         this.jdbc = jdbc;
         this.json = json;
         this.secrets = secrets;
+        this.productFilter = productFilter;
         this.lockKey = lockKey;
         this.progressEveryPages = progressEveryPages;
+        this.withPrices = withPrices;
+        this.livemode = stripeKey.contains("_live_");
     }
 
     /** Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. */
@@ -111,7 +123,10 @@ public class SyncRuns {
             // holding the lock, no run can be in progress: a 'running' row is one whose process died
             jdbc.update(CLOSE_ABANDONED);
             Long id = jdbc.queryForObject(INSERT_RUN, Long.class, trigger, scheduledFor(exchange));
-            SyncRun run = new SyncRun(id, trigger, lock);
+            // the product walk's query: the filters Stripe applies itself, and each default price inline (no request)
+            String productParams = productFilter.stripeParams() + (withPrices ? EXPAND_DEFAULT_PRICE : "");
+            SyncRun run = new SyncRun(id, trigger, lock, productParams, productFilter.createdFromSeconds(),
+                    productFilter.createdUntilSeconds(), !productFilter.narrowsWalk(), livemode);
             active.add(run);
             exchange.setProperty(RUN, run);
             MDC.put(MDC_RUN_ID, String.valueOf(id));
@@ -122,20 +137,66 @@ public class SyncRuns {
         }
     }
 
-    /** Counts a page whose missing products are now inserted, and moves the cursor past it. */
+    /** Counts a page whose products are now logged (inserted, or compared and updated), and moves the cursor. */
     public void pageLogged(Exchange exchange) {
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
         Map<?, ?> page = exchange.getProperty(PAGE, Map.class);
-        int inserted = exchange.getMessage().getHeader("CamelJdbcUpdateCount", 0, Integer.class);
+        Map<?, ?> written = exchange.getProperty(PAGE_WRITTEN, Map.class);
+        exchange.removeProperty(PAGE_WRITTEN);
         RetryPolicy.stepSucceeded(exchange);
-        run.pageLogged(((List<?>) page.get("data")).size(), inserted);
+        List<String> ids = ((List<?>) page.get("data")).stream()
+                .map(p -> p instanceof Map<?, ?> product && product.get("id") instanceof String id ? id : null)
+                .toList();
+        run.pageLogged(ids, count(written, "synced"), count(written, "changed"));
         exchange.getProperty(SyncWindows.WINDOW, SyncWindow.class)
                 .pageLogged((Boolean) page.get("has_more"), StripePage.lastId(page));
         int pages = run.getPages();
         if (pages % progressEveryPages == 0) {
-            log.info("Sync run {}: {} pages, {} products scanned, {} synced so far",
-                    run.getId(), pages, run.getScanned(), run.getSynced());
+            log.info("Sync run {}: {} pages, {} products scanned, {} synced, {} changed so far",
+                    run.getId(), pages, run.getScanned(), run.getSynced(), run.getChanged());
         }
+    }
+
+    /** Counts a product that the filter settings or the team's rule left out. */
+    public void productFiltered(Exchange exchange) {
+        exchange.getProperty(RUN, SyncRun.class).productFiltered();
+    }
+
+    /** Read by the route before it marks deletions: every product id the walk saw, as a JSON array. */
+    public String seenIdsJson(Exchange exchange) throws JsonProcessingException {
+        return json.writeValueAsString(exchange.getProperty(RUN, SyncRun.class).seenIds());
+    }
+
+    /** Counts the products the complete walk found deleted (the statement's answer is the body). */
+    public void deletedMarked(Exchange exchange) {
+        SyncRun run = exchange.getProperty(RUN, SyncRun.class);
+        RetryPolicy.stepSucceeded(exchange);
+        run.deletedMarked(exchange.getMessage().getBody(Integer.class));
+        if (run.getDeleted() > 0) {
+            log.info("Sync run {}: {} logged product(s) no longer in Stripe, marked deleted", run.getId(),
+                    run.getDeleted());
+        }
+    }
+
+    /** The product walk is done: the optional walk of every price starts from the first page of GET /v1/prices. */
+    public void startPricesWalk(Exchange exchange) {
+        exchange.setProperty(SyncWindows.WINDOW, SyncWindow.prices(exchange.getProperty(RUN, SyncRun.class)));
+    }
+
+    /** Counts a page of prices now logged, and moves the cursor past it. */
+    public void pricesPageLogged(Exchange exchange) {
+        SyncRun run = exchange.getProperty(RUN, SyncRun.class);
+        Map<?, ?> page = exchange.getProperty(PAGE, Map.class);
+        int written = exchange.getMessage().getHeader("CamelJdbcUpdateCount", 0, Integer.class);
+        exchange.getMessage().removeHeader("CamelJdbcUpdateCount");
+        RetryPolicy.stepSucceeded(exchange);
+        run.pricesPageLogged(written);
+        exchange.getProperty(SyncWindows.WINDOW, SyncWindow.class)
+                .pageLogged((Boolean) page.get("has_more"), StripePage.lastId(page));
+    }
+
+    private static int count(Map<?, ?> written, String name) {
+        return written != null && written.get(name) instanceof Number n ? n.intValue() : 0;
     }
 
     /** Sets aside a product that cannot be logged, with the reason, and counts it against the run. */
@@ -166,7 +227,8 @@ public class SyncRuns {
         RunFailure failure = run.failure();
         if (failure != null) {
             end(exchange, run, "failed", failure.httpStatus(), failure.message());
-        } else if (!run.walkComplete()) {
+        } else if (!run.walkComplete() || exchange.getProperty(SyncWindows.WINDOW, SyncWindow.class) != null
+                && exchange.getProperty(SyncWindows.WINDOW, SyncWindow.class).hasMore()) {
             end(exchange, run, "interrupted", 503, "the service is stopping: the run was interrupted after "
                     + run.getPages() + " pages; the next run goes on from there");
         } else if (run.getFailed() > 0) {
@@ -189,7 +251,7 @@ public class SyncRuns {
         String error = secrets.scrub(described.message());
         described = new RunFailure(described.httpStatus(), error);
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
-        if (exchange.getProperty(SyncWindows.WINDOW) != null) {
+        if (exchange.getProperty(SyncWindows.WALKER) != null) {
             run.failWith(described);
             windows.windowWalked(exchange);
             return;
@@ -214,8 +276,10 @@ public class SyncRuns {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", error == null);
         if (error == null) {
-            log.info("Sync run {} succeeded in {} ms: {} pages, {} scanned, {} synced, {} skipped (already logged)",
-                    run.getId(), run.durationMs(), run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped());
+            log.info("Sync run {} succeeded in {} ms: {} pages, {} scanned, {} synced, {} changed, {} deleted, "
+                    + "{} filtered, {} skipped (already logged)", run.getId(), run.durationMs(), run.getPages(),
+                    run.getScanned(), run.getSynced(), run.getChanged(), run.getDeleted(), run.getFiltered(),
+                    run.getSkipped());
         } else {
             log.error("Sync run {} {} after {} ms: {} ({} pages, {} scanned, {} synced, {} failed)", run.getId(),
                     status, run.durationMs(), error, run.getPages(), run.getScanned(), run.getSynced(), run.getFailed());
@@ -250,7 +314,7 @@ public class SyncRuns {
     private void finish(SyncRun run, String status, String error) {
         try {
             jdbc.update(FINISH_RUN, status, run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped(),
-                    run.getFailed(), error, run.getId());
+                    run.getFailed(), run.getChanged(), run.getDeleted(), run.getFiltered(), error, run.getId());
         } catch (DataAccessException e) {
             // the next run marks this row as interrupted; the lock goes with the connection either way
             log.warn("Sync run {} could not be recorded as {}: {}", run.getId(), status,
@@ -264,9 +328,16 @@ public class SyncRuns {
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("synced", run.getSynced());
         counts.put("scanned", run.getScanned());
+        counts.put("changed", run.getChanged());
+        counts.put("deleted", run.getDeleted());
         counts.put("skipped", run.getSkipped());
+        counts.put("filtered", run.getFiltered());
         counts.put("failed", run.getFailed());
         counts.put("pages", run.getPages());
+        if (run.getPricePages() > 0) {
+            counts.put("prices", run.getPricesLogged());
+            counts.put("pricePages", run.getPricePages());
+        }
         counts.put("runId", run.getId());
         counts.put("trigger", run.getTrigger());
         counts.put("durationMs", run.durationMs());

@@ -15,15 +15,34 @@ public class SyncWindow {
     static final long STRIPE_LAUNCH = 1_293_840_000L;
 
     private final SyncRun run;
-    private volatile Long from;
+    private final String listPath;
+    private final String fixedParams;
+    private Long from;
     private final Long until;
     private String startingAfter;
     private boolean hasMore = true;
 
-    SyncWindow(SyncRun run, Long from, Long until) {
+    private SyncWindow(SyncRun run, String listPath, String fixedParams, Long from, Long until) {
         this.run = run;
+        this.listPath = listPath;
+        this.fixedParams = fixedParams;
         this.from = from;
         this.until = until;
+    }
+
+    /** The product walk's first window: every product the filter settings let Stripe list. */
+    static SyncWindow products(SyncRun run) {
+        return new SyncWindow(run, SyncRun.PRODUCTS, run.productParams(), run.createdFrom(), run.createdUntil());
+    }
+
+    /** The walk of every price (SYNC_PRICES_ALL), after the product walk: one window, GET /v1/prices. */
+    static SyncWindow prices(SyncRun run) {
+        return new SyncWindow(run, SyncRun.PRICES, "", null, null);
+    }
+
+    /** Read by the route: the list this window walks, /v1/products or /v1/prices. */
+    public String getListPath() {
+        return listPath;
     }
 
     /** Read by the route's loop: this window has another page, and the run goes on. */
@@ -31,9 +50,9 @@ public class SyncWindow {
         return hasMore() && run.goesOn();
     }
 
-    /** Read by the route: the window's bounds and cursor as query parameters ("" for the first page of the list). */
+    /** Read by the route: the walk's fixed parameters, the window's bounds and its cursor, each starting with &. */
     public synchronized String getQueryParams() {
-        StringBuilder query = new StringBuilder();
+        StringBuilder query = new StringBuilder(fixedParams);
         if (from != null) {
             query.append("&created%5Bgte%5D=").append(from);
         }
@@ -80,7 +99,7 @@ public class SyncWindow {
             }
             split = from + (lastCreated - from) / 2;
         }
-        SyncWindow older = new SyncWindow(run, from, split);
+        SyncWindow older = new SyncWindow(run, listPath, fixedParams, from, split);
         from = split;
         return older;
     }

@@ -27,6 +27,8 @@ public class SyncWindows extends ServiceSupport {
 
     /** Exchange property of a window's walk: its {@link SyncWindow}. */
     public static final String WINDOW = "syncWindow";
+    /** Exchange property marking the exchange of a walker (a failure there fails the run but ends only the window). */
+    public static final String WALKER = "syncWalker";
 
     /** Pages' worth of products the first window keeps when it hands on the past (see SyncWindow). */
     private static final int PAGES_TO_KEEP = 10;
@@ -51,7 +53,7 @@ public class SyncWindows extends ServiceSupport {
         SyncRun run = exchange.getProperty(SyncRuns.RUN, SyncRun.class);
         Walk walk = new Walk(run);
         run.walk(walk);
-        walk.submit(new SyncWindow(run, null, null));
+        walk.submit(SyncWindow.products(run));
         walk.awaitWalked();
     }
 
@@ -59,6 +61,7 @@ public class SyncWindows extends ServiceSupport {
     public void walkStarted(Exchange exchange) {
         SyncRun run = exchange.getProperty(SyncRuns.RUN, SyncRun.class);
         exchange.setProperty(WINDOW, exchange.getMessage().getBody(SyncWindow.class));
+        exchange.setProperty(WALKER, true);
         MDC.put(SyncRuns.MDC_RUN_ID, String.valueOf(run.getId()));
     }
 

@@ -43,6 +43,19 @@ class SettingsCheckTests {
         assertInvalid(valid().withProperty("sync.api-token", "short-secret"), "SYNC_API_TOKEN", "short-secret");
         assertInvalid(valid().withProperty("spring.datasource.url", ""), "SPRING_DATASOURCE_URL", null);
         assertInvalid(valid().withProperty("spring.datasource.url", "jdbc:mysql://h/db"), "SPRING_DATASOURCE_URL", null);
+        assertInvalid(valid().withProperty("sync.filter.created-after", "last year"), "SYNC_CREATED_AFTER", null);
+        assertInvalid(valid().withProperty("sync.filter.created-before", "2024-13-45"), "SYNC_CREATED_BEFORE", null);
+        assertInvalid(valid().withProperty("sync.filter.metadata", "project"), "SYNC_FILTER_METADATA", null);
+        assertInvalid(valid().withProperty("sync.project.metadata-key", " "), "SYNC_PROJECT_KEY", null);
+    }
+
+    @Test
+    void filterSettingsAcceptDatesTimestampsAndUnixSeconds() {
+        for (String moment : new String[] {"2024-01-31", "2024-01-31T12:00:00Z", "2024-01-31T12:00:00+02:00",
+                "1706702400"}) {
+            assertThatCode(() -> SettingsCheck.check(valid().withProperty("sync.filter.created-after", moment)
+                    .withProperty("sync.filter.metadata", "project=omnia,project=atlas"))).doesNotThrowAnyException();
+        }
     }
 
     @Test

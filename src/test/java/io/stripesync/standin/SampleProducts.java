@@ -8,6 +8,7 @@ import java.util.Map;
 public final class SampleProducts {
 
     private static final List<String> PROJECTS = List.of("omnia", "atlas", "helios");
+    private static final List<String> CURRENCIES = List.of("usd", "eur", "usd", "jpy", "gbp");
     private static final List<String> KINDS = List.of("Starter plan", "Pro plan", "Team seat", "Add-on: storage",
             "Café crème subscription", "Ürün paketi", "Support hours", "Workshop ticket 🎟️", "API credits");
 
@@ -25,6 +26,15 @@ public final class SampleProducts {
             product.put("description", i % 3 == 0 ? null : "Sample product " + (i + 1) + " of the local stand-in");
             if (i % 5 != 0) {
                 product.put("metadata", Map.of("project", PROJECTS.get(i % PROJECTS.size()), "sku", "SKU-" + i));
+            }
+            // most products have a default price, in a few currencies (JPY has no minor unit)
+            if (i % 4 != 3) {
+                String currency = CURRENCIES.get(i % CURRENCIES.size());
+                long amount = "jpy".equals(currency) ? 500L * (1 + i % 9) : 990L + 1000L * (i % 9);
+                String priceId = String.format("price_Sample%08d", i);
+                catalogue.addPrice(StripeCatalogue.price(priceId, (String) product.get("id"), currency, amount,
+                        created));
+                product.put("default_price", priceId);
             }
             catalogue.add(product);
         }

@@ -15,19 +15,23 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The products a {@link StripeStandIn} serves, listed as Stripe lists them: newest first by {@code created}, ties
- * in a stable order, paged with {@code starting_after}. Products are built from Stripe's own product fixture.
+ * The products and prices a {@link StripeStandIn} serves, listed as Stripe lists them: newest first by
+ * {@code created}, ties in a stable order, paged with {@code starting_after}. Products and prices are built from
+ * Stripe's own fixtures; a product's {@code default_price} is a price id, expanded by the stand-in when asked.
  */
 public class StripeCatalogue implements ProductSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Object> TEMPLATE = readFixture("/stripe/product.json");
+    private static final Map<String, Object> PRICE_TEMPLATE = readFixture("/stripe/price.json");
     private static final Comparator<Map<String, Object>> STRIPE_ORDER = Comparator
             .comparingLong(StripeCatalogue::createdOf).reversed()
             .thenComparing(p -> String.valueOf(p.get("id")), Comparator.reverseOrder());
 
     private final List<Map<String, Object>> products = new ArrayList<>();
     private final Map<String, Integer> positionById = new HashMap<>();
+    private final List<Map<String, Object>> prices = new ArrayList<>();
+    private final Map<String, Integer> pricePositionById = new HashMap<>();
     private long sequence;
 
     /** A product shaped exactly like Stripe's fixture, with the given id, name and creation time. */
@@ -39,7 +43,58 @@ public class StripeCatalogue implements ProductSource {
         product.put("created", created);
         product.put("updated", created);
         product.put("metadata", new LinkedHashMap<String, String>());
+        product.put("default_price", null);
         return product;
+    }
+
+    /**
+     * A price shaped exactly like Stripe's fixture (recurring, monthly, per unit), with the given id, product,
+     * currency, amount in minor units and creation time.
+     */
+    public static Map<String, Object> price(String id, String productId, String currency, Long unitAmount,
+                                            long created) {
+        Map<String, Object> price = new LinkedHashMap<>(PRICE_TEMPLATE);
+        price.put("id", id);
+        price.put("product", productId);
+        price.put("currency", currency);
+        price.put("unit_amount", unitAmount);
+        price.put("unit_amount_decimal", unitAmount == null ? null : String.valueOf(unitAmount));
+        price.put("created", created);
+        price.put("custom_unit_amount", null);
+        price.put("metadata", new LinkedHashMap<String, String>());
+        return price;
+    }
+
+    /** Adds a price; a product refers to it by putting its id in {@code default_price}. */
+    public synchronized void addPrice(Map<String, Object> price) {
+        prices.add(price);
+        reorder();
+    }
+
+    /** Deletes a product, as Stripe does: it is no longer listed. */
+    public synchronized void remove(String productId) {
+        products.removeIf(p -> productId.equals(p.get("id")));
+        reorder();
+    }
+
+    @Override
+    public synchronized Map<String, Object> price(String id) {
+        Integer position = pricePositionById.get(id);
+        return position == null ? null : prices.get(position);
+    }
+
+    @Override
+    public synchronized Map<String, Object> pricesPage(int limit, String startingAfter) {
+        int from = 0;
+        if (startingAfter != null) {
+            Integer position = pricePositionById.get(startingAfter);
+            if (position == null) {
+                return null;
+            }
+            from = position + 1;
+        }
+        int to = Math.min(prices.size(), from + limit);
+        return ProductSource.listPage(new ArrayList<>(prices.subList(from, to)), to < prices.size(), "/v1/prices");
     }
 
     public synchronized void add(Map<String, Object> product) {
@@ -47,14 +102,21 @@ public class StripeCatalogue implements ProductSource {
         reorder();
     }
 
-    /** Adds {@code count} plain products, created one second apart after every product already here. */
+    /**
+     * Adds {@code count} plain products, created one second apart after every product already here, each with its
+     * own default price ({@code price_Gen<n>}, usd, 1000 + n cents a month).
+     */
     public synchronized List<String> addGenerated(int count) {
         long created = products.stream().mapToLong(StripeCatalogue::createdOf).max()
                 .orElse(Instant.parse("2020-01-01T00:00:00Z").getEpochSecond());
         List<String> ids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String id = String.format("prod_Gen%010d", ++sequence);
-            products.add(product(id, "Generated product " + sequence, ++created));
+            Map<String, Object> product = product(id, "Generated product " + sequence, ++created);
+            String priceId = String.format("price_Gen%010d", sequence);
+            prices.add(price(priceId, id, "usd", 1000L + sequence, created));
+            product.put("default_price", priceId);
+            products.add(product);
             ids.add(id);
         }
         reorder();
@@ -64,6 +126,8 @@ public class StripeCatalogue implements ProductSource {
     public synchronized void clear() {
         products.clear();
         positionById.clear();
+        prices.clear();
+        pricePositionById.clear();
         sequence = 0;
     }
 
@@ -113,6 +177,11 @@ public class StripeCatalogue implements ProductSource {
         positionById.clear();
         for (int i = 0; i < products.size(); i++) {
             positionById.put((String) products.get(i).get("id"), i);
+        }
+        prices.sort(STRIPE_ORDER);
+        pricePositionById.clear();
+        for (int i = 0; i < prices.size(); i++) {
+            pricePositionById.put((String) prices.get(i).get("id"), i);
         }
     }
 

@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A local stand-in for Stripe's API, on WireMock: {@code GET /v1/products} pages through a {@link StripeCatalogue}
- * with Stripe's real {@code limit} / {@code starting_after} / {@code has_more} behaviour, checks the Bearer key, and
- * answers errors with Stripe's error bodies. Tests add higher-priority WireMock stubs to inject faults.
+ * A local stand-in for Stripe's API, on WireMock: {@code GET /v1/products} and {@code GET /v1/prices} page through a
+ * {@link StripeCatalogue} with Stripe's real {@code limit} / {@code starting_after} / {@code has_more} behaviour and
+ * its product filters ({@code active}, {@code created[...]}), {@code expand[]=data.default_price} puts each product's
+ * default price inline, the Bearer key is checked, and errors are answered with Stripe's error bodies. Tests add
+ * higher-priority WireMock stubs to inject faults.
  */
 public class StripeStandIn {
 
@@ -39,6 +41,7 @@ public class StripeStandIn {
 
     private final StripeCatalogue catalogue = new StripeCatalogue();
     private final AtomicInteger productListRequests = new AtomicInteger();
+    private final AtomicInteger priceListRequests = new AtomicInteger();
     private final WireMockServer server;
     private volatile ProductSource source = catalogue;
     private volatile double faultProbability;
@@ -110,6 +113,11 @@ public class StripeStandIn {
         return productListRequests.get();
     }
 
+    /** Price-list requests answered by the catalogue since the last reset. */
+    public int priceListRequestCount() {
+        return priceListRequests.get();
+    }
+
     public String baseUrl() {
         return server.baseUrl();
     }
@@ -132,12 +140,17 @@ public class StripeStandIn {
         return server.findAll(getRequestedFor(urlPathEqualTo("/v1/products")));
     }
 
+    public List<LoggedRequest> priceListRequests() {
+        return server.findAll(getRequestedFor(urlPathEqualTo("/v1/prices")));
+    }
+
     /** Forgets products, fault stubs, latency and recorded requests. */
     public void reset() {
         server.resetAll();
         catalogue.clear();
         source = catalogue;
         productListRequests.set(0);
+        priceListRequests.set(0);
         faultProbability = 0;
         faultsInjected.clear();
         rateLimit(0);
@@ -157,6 +170,8 @@ public class StripeStandIn {
 
     private void stubCatalogue() {
         server.stubFor(get(urlPathEqualTo("/v1/products")).atPriority(CATALOGUE_PRIORITY)
+                .willReturn(aResponse().withTransformers(ProductList.NAME)));
+        server.stubFor(get(urlPathEqualTo("/v1/prices")).atPriority(CATALOGUE_PRIORITY)
                 .willReturn(aResponse().withTransformers(ProductList.NAME)));
     }
 
@@ -186,9 +201,11 @@ public class StripeStandIn {
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public ResponseDefinition transform(ServeEvent serveEvent) {
             Request request = serveEvent.getRequest();
-            productListRequests.incrementAndGet();
+            boolean prices = request.getUrl().startsWith("/v1/prices");
+            (prices ? priceListRequests : productListRequests).incrementAndGet();
             if (overRateLimit()) {
                 rateLimited.incrementAndGet();
                 return aResponse().withStatus(429).withHeader("Stripe-Rate-Limited-Reason", "global-rate")
@@ -210,10 +227,14 @@ public class StripeStandIn {
                         "This value must be greater than or equal to 1 and less than or equal to 100."));
             }
             String startingAfter = param(request, "starting_after");
-            Map<String, Object> page = source.page(limit, startingAfter, filterOf(request));
+            Map<String, Object> page = prices ? source.pricesPage(limit, startingAfter)
+                    : source.page(limit, startingAfter, filterOf(request));
             if (page == null) {
                 return json(400, errorBody("invalid_request_error", "resource_missing",
-                        "No such product: '" + startingAfter + "'"));
+                        "No such " + (prices ? "price" : "product") + ": '" + startingAfter + "'"));
+            }
+            if (!prices && request.queryParameter("expand[]").containsValue("data.default_price")) {
+                page.put("data", expandDefaultPrices((List<Map<String, Object>>) page.get("data")));
             }
             try {
                 return json(200, JSON.writeValueAsString(page));
@@ -237,6 +258,17 @@ public class StripeStandIn {
                 rateTokens -= 1;
                 return false;
             }
+        }
+
+        private List<Map<String, Object>> expandDefaultPrices(List<Map<String, Object>> products) {
+            return products.stream().map(product -> {
+                if (!(product.get("default_price") instanceof String id) || source.price(id) == null) {
+                    return product;
+                }
+                Map<String, Object> expanded = new java.util.LinkedHashMap<>(product);
+                expanded.put("default_price", source.price(id));
+                return expanded;
+            }).toList();
         }
 
         private ResponseDefinition randomFault() {

@@ -8,18 +8,19 @@ import org.apache.camel.support.DefaultExchange;
 import org.springframework.stereotype.Component;
 
 /**
- * Gathers the products of one page that the idempotent consumer marked as new ({@value #NEW_PRODUCT}) into one
- * list, so the page is inserted with a single statement. The result is an empty list when none is new.
+ * Gathers the products of one page that the route marked {@value #TO_WRITE} (new to the log, or updated in Stripe
+ * since the log saw them) into one list, so the page is written with a single statement. The result is an empty list
+ * when there is nothing to write.
  *
  * <p>The result is a fresh exchange: the splitter copies the result's properties back onto the page's exchange, and a
- * per-product property left there (the duplicate flag, the new-product mark) would be inherited by every product of
- * the next page.
+ * per-product property left there (the duplicate flag, the to-write mark) would be inherited by every product of the
+ * next page.
  */
-@Component("newProductsOfPage")
-public class NewProductsOfPage implements AggregationStrategy {
+@Component("productsToWrite")
+public class ProductsToWrite implements AggregationStrategy {
 
-    /** Exchange property the route sets on a product the log lacks. */
-    public static final String NEW_PRODUCT = "stripeNewProduct";
+    /** Exchange property the route sets on a product the page's statement must see. */
+    public static final String TO_WRITE = "stripeProductToWrite";
 
     @Override
     @SuppressWarnings("unchecked")
@@ -29,7 +30,7 @@ public class NewProductsOfPage implements AggregationStrategy {
             result = new DefaultExchange(next.getContext());
             result.getMessage().setBody(new ArrayList<>());
         }
-        if (next.getProperty(NEW_PRODUCT, false, Boolean.class)) {
+        if (next.getProperty(TO_WRITE, false, Boolean.class)) {
             result.getMessage().getBody(List.class).add(next.getMessage().getBody());
         }
         return result;

@@ -1,0 +1,108 @@
+package io.stripesync.sync;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which products are logged, from the filter settings (SYNC_INCLUDE_ARCHIVED, SYNC_CREATED_AFTER,
+ * SYNC_CREATED_BEFORE, SYNC_FILTER_METADATA, SYNC_EXCLUDE_IDS). What Stripe can filter itself is sent as query
+ * parameters ({@link #stripeParams()}), so a narrower walk costs fewer requests; {@link #wants} checks every product
+ * all the same. The team's own rule comes after this, in routes/product-rules.camel.yaml.
+ */
+@Component("productFilter")
+public class ProductFilter {
+
+    private final boolean includeArchived;
+    private final Instant createdFrom;
+    private final Instant createdBefore;
+    private final Map<String, Set<String>> metadata;
+    private final Set<String> excludedIds;
+
+    public ProductFilter(@Value("${sync.filter.include-archived}") boolean includeArchived,
+                         @Value("${sync.filter.created-after}") String createdAfter,
+                         @Value("${sync.filter.created-before}") String createdBefore,
+                         @Value("${sync.filter.metadata}") String metadata,
+                         @Value("${sync.filter.exclude-ids}") String excludeIds) {
+        this.includeArchived = includeArchived;
+        this.createdFrom = createdAfter.isBlank() ? null : Moments.parse(createdAfter);
+        this.createdBefore = createdBefore.isBlank() ? null : Moments.parse(createdBefore);
+        this.metadata = metadataPairs(metadata);
+        this.excludedIds = Arrays.stream(excludeIds.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * {@code key=value} pairs separated by commas: a product matches when, for every key named, its metadata holds one
+     * of the values given for that key ({@code project=omnia,project=atlas,tier=gold}: omnia or atlas, and gold).
+     */
+    public static Map<String, Set<String>> metadataPairs(String text) {
+        Map<String, Set<String>> pairs = new LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("expects key=value pairs separated by commas, e.g. project=omnia");
+            }
+            pairs.computeIfAbsent(pair.substring(0, equals).trim(), k -> new TreeSet<>())
+                    .add(pair.substring(equals + 1).trim());
+        }
+        return pairs;
+    }
+
+    /** Whether the settings let this (well-formed) product into the log. */
+    public boolean wants(Map<String, Object> product) {
+        if (excludedIds.contains(product.get("id"))) {
+            return false;
+        }
+        if (!includeArchived && Boolean.FALSE.equals(product.get("active"))) {
+            return false;
+        }
+        long created = ((Number) product.get("created")).longValue();
+        if (createdFrom != null && created < createdFrom.getEpochSecond()) {
+            return false;
+        }
+        if (createdBefore != null && created >= createdBefore.getEpochSecond()) {
+            return false;
+        }
+        Map<?, ?> tags = product.get("metadata") instanceof Map<?, ?> map ? map : Map.of();
+        return metadata.entrySet().stream().allMatch(e -> e.getValue().contains(tags.get(e.getKey())));
+    }
+
+    /**
+     * The filters Stripe applies itself, other than creation time, as query parameters of GET /v1/products (empty,
+     * or starting with &). The creation-time filters bound the walk's windows: created[gte] / created[lt].
+     */
+    public String stripeParams() {
+        return includeArchived ? "" : "&active=true";
+    }
+
+    /** SYNC_CREATED_AFTER in unix seconds (the walk's created[gte]), or null. */
+    public Long createdFromSeconds() {
+        return createdFrom == null ? null : createdFrom.getEpochSecond();
+    }
+
+    /** SYNC_CREATED_BEFORE in unix seconds (the walk's created[lt]), or null. */
+    public Long createdUntilSeconds() {
+        return createdBefore == null ? null : createdBefore.getEpochSecond();
+    }
+
+    /** Stripe lists only part of the catalogue, so a walk cannot tell a deleted product from a filtered one. */
+    public boolean narrowsWalk() {
+        return !includeArchived || createdFrom != null || createdBefore != null;
+    }
+
+    static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

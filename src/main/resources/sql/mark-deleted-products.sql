@@ -1,0 +1,31 @@
+-- After a complete walk of the whole catalogue: the log's products that Stripe no longer lists are marked deleted
+-- (deleted_at; rows are never deleted) and each gets a 'deleted' row in stripe_product_changes. seenIds is the JSON
+-- array of every product id the walk saw, bound as a parameter. Only rows of the key's mode (livemode; NULL counts as
+-- either) are considered: a test-mode key never marks a live-mode catalogue deleted. Nor are rows logged (by another
+-- writer) after the run started, or created in Stripe less than a minute before (Stripe's clock and the database's
+-- may disagree): the walk may not have seen those; the next run decides.
+-- Answers the number of products marked.
+WITH seen AS (
+    SELECT jsonb_array_elements_text(CAST(:?seenIds AS jsonb)) AS stripe_product_id
+),
+run AS (
+    SELECT started_at FROM stripe_sync_runs WHERE id = CAST(:?runId AS bigint)
+),
+gone AS (
+    UPDATE stripe_products_log l
+       SET deleted_at = now()
+      FROM run
+     WHERE l.deleted_at IS NULL
+       AND coalesce(l.livemode, CAST(:?livemode AS boolean)) = CAST(:?livemode AS boolean)
+       AND coalesce(l.logged_at, '-infinity') < run.started_at
+       AND coalesce(l.created_at, '-infinity') < run.started_at - interval '1 minute'
+       AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.stripe_product_id = l.stripe_product_id)
+    RETURNING l.stripe_product_id, l.deleted_at
+),
+recorded AS (
+    INSERT INTO stripe_product_changes (stripe_product_id, run_id, source, field, old_value, new_value)
+    SELECT stripe_product_id, CAST(:?runId AS bigint), 'backfill', 'deleted', NULL, to_jsonb(deleted_at)
+      FROM gone
+    RETURNING 1
+)
+SELECT count(*) AS deleted FROM recorded
