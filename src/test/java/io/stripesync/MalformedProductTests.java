@@ -58,6 +58,33 @@ class MalformedProductTests extends SyncTestSupport {
     }
 
     @Test
+    void aRetriedPageCountsItsSetAsideProductsOnce() throws Exception {
+        STRIPE.catalogue().addGenerated(5);
+        Map<String, Object> bad = StripeCatalogue.product("prod_BadMetadata02", "Bad metadata", 1_700_000_000L);
+        bad.put("metadata", "not an object");
+        STRIPE.catalogue().add(bad);
+        // the page's statement meets a serialization failure once (a sequence survives the rollback)
+        jdbc.execute("CREATE SEQUENCE fail_once_seq");
+        jdbc.execute("CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF nextval('fail_once_seq') = 1 THEN RAISE EXCEPTION 'injected' USING ERRCODE = '40001'; END IF; "
+                + "RETURN NEW; END $$");
+        jdbc.execute("CREATE TRIGGER fail_once BEFORE INSERT ON stripe_products_log FOR EACH ROW EXECUTE FUNCTION fail_once()");
+        try {
+            JsonNode answer = JSON.readTree(triggerSync().body());
+
+            assertThat(answer.get("failed").asInt()).isEqualTo(1);
+            assertThat(answer.get("synced").asInt()).isEqualTo(5);
+            assertThat(answer.get("skipped").asInt()).isZero();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_sync_failures", Integer.class)).isEqualTo(1);
+            assertThat(lastRun()).containsEntry("failed", 1).containsEntry("synced", 5);
+        } finally {
+            jdbc.execute("DROP TRIGGER fail_once ON stripe_products_log");
+            jdbc.execute("DROP FUNCTION fail_once()");
+            jdbc.execute("DROP SEQUENCE fail_once_seq");
+        }
+    }
+
+    @Test
     void productIdsThatNeedEncodingStillPage() throws Exception {
         // Stripe accepts custom product ids; the cursor must survive the query string
         for (int i = 0; i < 150; i++) {

@@ -45,6 +45,23 @@ class TriggerEndpointTests extends SyncTestSupport {
     }
 
     @Test
+    void encodedOrParameterisedPathsCannotSlipPastTheToken() throws Exception {
+        STRIPE.catalogue().addGenerated(3);
+
+        for (String path : new String[] {"/stripe-sync-products;x=1", "/%73tripe-sync-products",
+                "/omnia-shared/stripe-sync-products;jsessionid=1", "/stripe-sync-products;x/runs",
+                "/%73tripe-sync-products/stats"}) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create("http://localhost:" + port + path))
+                    .method(path.endsWith("runs") || path.endsWith("stats") ? "GET" : "POST",
+                            HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(path).isIn(400, 401, 404);
+        }
+        assertThat(STRIPE.productListRequests()).isEmpty();
+        assertThat(loggedCount()).isZero();
+    }
+
+    @Test
     void otherMethodsAreNotAllowed() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
                 .newBuilder(URI.create("http://localhost:" + port + "/stripe-sync-products"))

@@ -66,6 +66,7 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
                     + " characters) while the HTTP trigger is on; set SYNC_HTTP_ENABLED=false to run on the schedule only");
         }
         checkFilters(env);
+        checkWalk(env);
         String jdbcUrl = env.getProperty("spring.datasource.url", "");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new InvalidSettingException("SPRING_DATASOURCE_URL", jdbcUrl.isBlank()
@@ -93,6 +94,27 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
         }
         if (env.getProperty("sync.project.metadata-key", "project").isBlank()) {
             throw new InvalidSettingException("SYNC_PROJECT_KEY", "must name a metadata key, e.g. project");
+        }
+    }
+
+    private static void checkWalk(Environment env) {
+        int concurrency = env.getProperty("sync.walk.concurrency", Integer.class, 1);
+        if (concurrency < 1 || concurrency > 32) {
+            throw new InvalidSettingException("SYNC_WALK_CONCURRENCY", "must be between 1 and 32");
+        }
+        if (env.getProperty("sync.walk.max-requests-per-second", Double.class, 20.0) <= 0) {
+            throw new InvalidSettingException("SYNC_MAX_REQUESTS_PER_SECOND", "must be more than 0");
+        }
+        if (env.getProperty("sync.walk.min-window-seconds", Long.class, 2L) < 1) {
+            throw new InvalidSettingException("SYNC_WALK_MIN_WINDOW_SECONDS", "must be at least 1");
+        }
+        if (env.getProperty("sync.progress-every-pages", Integer.class, 10) < 1) {
+            throw new InvalidSettingException("SYNC_PROGRESS_EVERY_PAGES", "must be at least 1");
+        }
+        int pool = env.getProperty("spring.datasource.hikari.maximum-pool-size", Integer.class, 10);
+        if (pool < concurrency + 3) {
+            throw new InvalidSettingException("SYNC_DB_POOL_SIZE", "must be at least SYNC_WALK_CONCURRENCY + 3 ("
+                    + (concurrency + 3) + "): the run's lock, one connection per walker, the scheduler and the endpoints");
         }
     }
 

@@ -63,8 +63,9 @@ public class RetryPolicy {
         }
         int attempts = exchange.getProperty(ATTEMPTS, 1, Integer.class);
         long waited = exchange.getProperty(WAITED_MS, 0L, Long.class);
-        if (!isRetryable(failure) || attempts > maxRetries) {
-            return false;
+        SyncRun run = exchange.getProperty(SyncRuns.RUN, SyncRun.class);
+        if (!isRetryable(failure) || attempts > maxRetries || run != null && !run.goesOn()) {
+            return false; // not worth it, no tries left, or the run already failed elsewhere or is stopping
         }
         Long retryAfter = retryAfterMs(failure);
         long delay = retryAfter != null ? retryAfter : backoffMs(attempts);
@@ -80,6 +81,11 @@ public class RetryPolicy {
         log.warn("Sync run {}: attempt {} failed ({}); retry {} of {} in {} ms", runId(exchange), attempts,
                 describe(failure), attempts, maxRetries, delay);
         return true;
+    }
+
+    /** Read by the route after a step that succeeded: the next step starts with a fresh retry budget. */
+    public void stepDone(Exchange exchange) {
+        stepSucceeded(exchange);
     }
 
     /** Forgets the attempts of the step that just succeeded. */

@@ -54,11 +54,14 @@ public class SyncRun {
         this.livemode = livemode;
     }
 
-    synchronized void pageLogged(List<String> idsOnPage, int inserted, int changedOnPage) {
+    synchronized void pageLogged(List<String> idsOnPage, int inserted, int changedOnPage, int setAside,
+                                 int filteredOut) {
         pages++;
         scanned += idsOnPage.size();
         synced += inserted;
         changed += changedOnPage;
+        failed += setAside;
+        filtered += filteredOut;
         if (seenIds != null) {
             seenIds.addAll(idsOnPage);
         }
@@ -67,14 +70,6 @@ public class SyncRun {
     synchronized void pricesPageLogged(int written) {
         pricePages++;
         pricesLogged += written;
-    }
-
-    synchronized void productFailed() {
-        failed++;
-    }
-
-    synchronized void productFiltered() {
-        filtered++;
     }
 
     synchronized void deletedMarked(int count) {

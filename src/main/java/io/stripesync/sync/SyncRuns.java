@@ -10,11 +10,13 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -57,6 +59,9 @@ public class SyncRuns {
 
     /** MDC key of the run id, on every log line of a run (structured logs carry it as a field). */
     public static final String MDC_RUN_ID = "runId";
+    /** Exchange properties of the page being logged: the products it set aside, and how many it filtered out. */
+    static final String PAGE_SET_ASIDE = "stripePageSetAside";
+    static final String PAGE_FILTERED = "stripePageFiltered";
     /** Exchange property the route sets to the page statement's answer: synced and changed. */
     public static final String PAGE_WRITTEN = "stripePageWritten";
 
@@ -138,6 +143,7 @@ public class SyncRuns {
     }
 
     /** Counts a page whose products are now logged (inserted, or compared and updated), and moves the cursor. */
+    @SuppressWarnings("unchecked")
     public void pageLogged(Exchange exchange) {
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
         Map<?, ?> page = exchange.getProperty(PAGE, Map.class);
@@ -147,7 +153,12 @@ public class SyncRuns {
         List<String> ids = ((List<?>) page.get("data")).stream()
                 .map(p -> p instanceof Map<?, ?> product && product.get("id") instanceof String id ? id : null)
                 .toList();
-        run.pageLogged(ids, count(written, "synced"), count(written, "changed"));
+        List<Object[]> setAside = exchange.getProperty(PAGE_SET_ASIDE, List.class);
+        if (!setAside.isEmpty()) {
+            jdbc.batchUpdate(INSERT_FAILURE, setAside);
+        }
+        run.pageLogged(ids, count(written, "synced"), count(written, "changed"), setAside.size(),
+                exchange.getProperty(PAGE_FILTERED, AtomicInteger.class).get());
         exchange.getProperty(SyncWindows.WINDOW, SyncWindow.class)
                 .pageLogged((Boolean) page.get("has_more"), StripePage.lastId(page));
         int pages = run.getPages();
@@ -157,14 +168,14 @@ public class SyncRuns {
         }
     }
 
-    /** Counts a product that the filter settings or the team's rule left out. */
+    /** Counts a product that the filter settings or the team's rule left out; added to the run with its page. */
     public void productFiltered(Exchange exchange) {
-        exchange.getProperty(RUN, SyncRun.class).productFiltered();
+        exchange.getProperty(PAGE_FILTERED, AtomicInteger.class).incrementAndGet();
     }
 
-    /** Read by the route before it marks deletions: every product id the walk saw, as a JSON array. */
-    public String seenIdsJson(Exchange exchange) throws JsonProcessingException {
-        return json.writeValueAsString(exchange.getProperty(RUN, SyncRun.class).seenIds());
+    /** Read by the route before it marks deletions: every product id the walk saw (bound as a text[]). */
+    public String[] seenIds(Exchange exchange) {
+        return exchange.getProperty(RUN, SyncRun.class).seenIds().toArray(String[]::new);
     }
 
     /** Counts the products the complete walk found deleted (the statement's answer is the body). */
@@ -199,7 +210,17 @@ public class SyncRuns {
         return written != null && written.get(name) instanceof Number n ? n.intValue() : 0;
     }
 
-    /** Sets aside a product that cannot be logged, with the reason, and counts it against the run. */
+    /**
+     * A page's logging starts (or starts again, when the step is retried): the products it sets aside or filters out
+     * are counted afresh, and counted against the run only once the page is logged.
+     */
+    public void pageStarted(Exchange exchange) {
+        exchange.setProperty(PAGE_SET_ASIDE, new ArrayList<Object[]>());
+        exchange.setProperty(PAGE_FILTERED, new AtomicInteger());
+    }
+
+    /** Sets aside a product that cannot be logged, with the reason; recorded when its page is logged. */
+    @SuppressWarnings("unchecked")
     public void productFailed(Exchange exchange) {
         SyncRun run = exchange.getProperty(RUN, SyncRun.class);
         String reason = exchange.getProperty("stripeProductProblem", String.class);
@@ -212,9 +233,8 @@ public class SyncRuns {
             raw = String.valueOf(product);
         }
         // PostgreSQL text cannot hold NUL: keep the rest of the evidence readable
-        jdbc.update(INSERT_FAILURE, run.getId(), id == null ? null : id.toString().replace("\u0000", "\\u0000"),
-                reason, raw);
-        run.productFailed();
+        exchange.getProperty(PAGE_SET_ASIDE, List.class).add(new Object[] {run.getId(),
+                id == null ? null : id.toString().replace("\u0000", "\\u0000"), reason, raw});
         log.warn("Sync run {}: product {} not logged: it {}", run.getId(), id == null ? "(without id)" : id, reason);
     }
 

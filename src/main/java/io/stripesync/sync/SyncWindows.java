@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -23,7 +22,7 @@ import org.springframework.stereotype.Component;
  * idle: the walk is the plain sequential walk, one cursor over the whole list, ceil(N/100) requests.
  */
 @Component("syncWindows")
-public class SyncWindows extends ServiceSupport {
+public class SyncWindows {
 
     /** Exchange property of a window's walk: its {@link SyncWindow}. */
     public static final String WINDOW = "syncWindow";
@@ -49,7 +48,7 @@ public class SyncWindows extends ServiceSupport {
     }
 
     /** Walks the whole list for this exchange's run and returns when every window is walked, or the run stopped. */
-    public void walk(Exchange exchange) throws InterruptedException {
+    public void walk(Exchange exchange) {
         SyncRun run = exchange.getProperty(SyncRuns.RUN, SyncRun.class);
         Walk walk = new Walk(run);
         run.walk(walk);
@@ -94,14 +93,17 @@ public class SyncWindows extends ServiceSupport {
         MDC.remove(SyncRuns.MDC_RUN_ID);
     }
 
-    @Override
-    protected void doStart() {
-        walkers = camel.getExecutorServiceManager().newFixedThreadPool(this, "sync-walker", concurrency);
-        producer = camel.createProducerTemplate();
+    /** The walkers' pool lives as long as the service (not as long as a route: a reloaded route keeps it). */
+    private synchronized ExecutorService walkers() {
+        if (walkers == null) {
+            walkers = camel.getExecutorServiceManager().newFixedThreadPool(this, "sync-walker", concurrency);
+            producer = camel.createProducerTemplate();
+        }
+        return walkers;
     }
 
-    @Override
-    protected void doStop() throws Exception {
+    @jakarta.annotation.PreDestroy
+    synchronized void stopWalkers() throws Exception {
         if (producer != null) {
             producer.stop();
         }
@@ -125,21 +127,33 @@ public class SyncWindows extends ServiceSupport {
         }
 
         synchronized void submit(SyncWindow window) {
+            ExecutorService pool = walkers();
+            if (pool.isShutdown()) {
+                run.failWith(new RunFailure(503, "the service is stopping: no walker left for the rest of the walk"));
+                return;
+            }
             outstanding++;
-            walkers.execute(() -> {
-                try {
-                    Exchange walked = producer.send("direct:stripe-walk-window", exchange -> {
-                        exchange.setProperty(SyncRuns.RUN, run);
-                        exchange.getMessage().setBody(window);
-                    });
-                    if (walked.getException() != null) {
-                        run.failWith(new RunFailure(500, "a window's walk failed: "
-                                + walked.getException().getClass().getSimpleName()));
-                    }
-                } finally {
-                    walked();
+            try {
+                pool.execute(() -> walkWindow(window));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                outstanding--;
+                run.failWith(new RunFailure(503, "the service is stopping: no walker left for the rest of the walk"));
+            }
+        }
+
+        private void walkWindow(SyncWindow window) {
+            try {
+                Exchange walked = producer.send("direct:stripe-walk-window", exchange -> {
+                    exchange.setProperty(SyncRuns.RUN, run);
+                    exchange.getMessage().setBody(window);
+                });
+                if (walked.getException() != null) {
+                    run.failWith(new RunFailure(500, "a window's walk failed: "
+                            + walked.getException().getClass().getSimpleName()));
                 }
-            });
+            } finally {
+                walked();
+            }
         }
 
         private synchronized void walked() {
@@ -147,9 +161,19 @@ public class SyncWindows extends ServiceSupport {
             notifyAll();
         }
 
-        synchronized void awaitWalked() throws InterruptedException {
+        /** Waits for every window; interrupted, the run stops at its walkers' next page and is still waited for. */
+        synchronized void awaitWalked() {
+            boolean interrupted = false;
             while (outstanding > 0) {
-                wait();
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    run.stopAtNextPage();
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Every endpoint of the sync (the trigger, and what later hangs under it) requires
+ * Every endpoint but health and metrics (the trigger, run history, statistics, drift) requires
  * {@code Authorization: Bearer <SYNC_API_TOKEN>}. The token is compared in constant time; a refusal says nothing
  * about why, and is decided before any route runs, so Stripe is never called for an unauthenticated request.
  */
@@ -22,6 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class ApiTokenFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
+    private static final org.springframework.web.util.UrlPathHelper PATHS = new org.springframework.web.util.UrlPathHelper();
 
     private final byte[] expected;
 
@@ -31,12 +32,17 @@ public class ApiTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !isSyncEndpoint(request.getRequestURI());
+        return isOpen(request);
     }
 
-    /** The trigger and everything under it, on both paths. */
-    static boolean isSyncEndpoint(String path) {
-        return isUnder(path, "/stripe-sync-products") || isUnder(path, "/omnia-shared/stripe-sync-products");
+    /**
+     * Only health and metrics ({@code /actuator}) are open; every other path needs the token. Decided on the path as
+     * the request mapping sees it (decoded, {@code ;parameters} removed), so {@code /%73tripe-sync-products} or
+     * {@code /stripe-sync-products;x} cannot slip past.
+     */
+    static boolean isOpen(HttpServletRequest request) {
+        String path = PATHS.getPathWithinApplication(request);
+        return !path.contains("..") && (path.equals("/actuator") || path.startsWith("/actuator/"));
     }
 
     @Override
@@ -61,7 +67,4 @@ public class ApiTokenFilter extends OncePerRequestFilter {
         return MessageDigest.isEqual(expected, given);
     }
 
-    private static boolean isUnder(String path, String prefix) {
-        return path.equals(prefix) || path.startsWith(prefix + "/");
-    }
 }

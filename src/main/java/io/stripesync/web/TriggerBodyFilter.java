@@ -33,7 +33,7 @@ public class TriggerBodyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || !ApiTokenFilter.isSyncEndpoint(request.getRequestURI());
+        return !"POST".equals(request.getMethod()) || ApiTokenFilter.isOpen(request);
     }
 
     @Override
