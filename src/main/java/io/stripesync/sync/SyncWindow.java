@@ -2,6 +2,8 @@ package io.stripesync.sync;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One stretch of Stripe's product list walked with its own cursor: the products created in {@code [from, until)}
@@ -71,35 +73,44 @@ public class SyncWindow {
     }
 
     /**
-     * Gives the older part of what is left of this window to a new window, when worth it. The rest of this window is
-     * the products created in {@code [from, lastCreated]} after the cursor; the new window takes {@code [from, split)}
-     * and this one keeps {@code [split, until)} with its cursor (still valid: the cursor's product was created at
-     * {@code lastCreated >= split}). A bounded window is cut in half, if its older half holds about a page or more. A window open to the past (the first one) keeps
-     * about {@code pagesToKeep} more pages at the density of the page just walked and hands on the whole past: the
-     * walk fans out from the newest products without wasting requests on years before the first product.
-     * Returns null when the rest spans too little time to split.
+     * Gives older parts of what is left of this window to up to {@code walkers} new windows, when worth it. The rest
+     * of this window is the products created in {@code [from, lastCreated]} after the cursor; this window keeps the
+     * newest stretch (with its cursor, still valid: the cursor's product was created at {@code lastCreated}, inside
+     * it) and the new windows take the older stretches, together exactly {@code [from, split)}.
+     *
+     * <p>A window open to the past (the first one) keeps about {@code pagesToKeep} pages at the density of the page
+     * just walked, hands the next stretches of that size to new windows and the whole remaining past to the last one:
+     * the walk fans out from the newest products at once, without wasting requests on the years before the first
+     * product. A bounded window is cut in half, if its older half holds a few pages or more. Returns the new windows,
+     * none when the rest spans too little time to split.
      */
-    synchronized SyncWindow splitOlderPart(long firstCreated, long lastCreated, int pagesToKeep,
-                                           long minimumSpanSeconds) {
-        if (!hasMore) {
-            return null;
+    synchronized List<SyncWindow> splitOlderParts(long firstCreated, long lastCreated, int pagesToKeep, int walkers,
+                                                  long minimumSpanSeconds) {
+        List<SyncWindow> older = new ArrayList<>();
+        if (!hasMore || walkers < 1) {
+            return older;
         }
-        long split;
+        long pageSpan = Math.max(firstCreated - lastCreated, 1);
         if (from == null) {
-            long pageSpan = Math.max(firstCreated - lastCreated, minimumSpanSeconds);
-            split = lastCreated - pageSpan * pagesToKeep;
-            if (split <= STRIPE_LAUNCH) {
-                return null;
+            long stretch = Math.max(pageSpan * pagesToKeep, minimumSpanSeconds);
+            long kept = lastCreated - stretch;
+            if (kept <= STRIPE_LAUNCH) {
+                return older;
             }
-        } else {
-            long pageSpan = Math.max(firstCreated - lastCreated, 1);
-            // at the density of the page just walked, the older half would not fill a page: not worth a walker
-            if (lastCreated - from < Math.max(minimumSpanSeconds, 2 * pageSpan)) {
-                return null;
+            long upper = kept;
+            for (int i = 1; i < walkers && upper - stretch > STRIPE_LAUNCH; i++) {
+                older.add(new SyncWindow(run, listPath, fixedParams, upper - stretch, upper));
+                upper -= stretch;
             }
-            split = from + (lastCreated - from) / 2;
+            older.add(new SyncWindow(run, listPath, fixedParams, null, upper));
+            from = kept;
+            return older;
         }
-        SyncWindow older = new SyncWindow(run, listPath, fixedParams, from, split);
+        if (lastCreated - from < Math.max(minimumSpanSeconds, 6 * pageSpan)) {
+            return older;
+        }
+        long split = from + (lastCreated - from) / 2;
+        older.add(new SyncWindow(run, listPath, fixedParams, from, split));
         from = split;
         return older;
     }

@@ -64,7 +64,7 @@ public class SyncWindows {
         MDC.put(SyncRuns.MDC_RUN_ID, String.valueOf(run.getId()));
     }
 
-    /** After each page: if a walker is idle, hand it the older half of what this window has left. */
+    /** After each page: if walkers are idle, hand them older parts of what this window has left. */
     public void shareWork(Exchange exchange) {
         SyncRun run = exchange.getProperty(SyncRuns.RUN, SyncRun.class);
         SyncWindow window = exchange.getProperty(WINDOW, SyncWindow.class);
@@ -76,9 +76,8 @@ public class SyncWindows {
                 || !(((Map<?, ?>) data.get(data.size() - 1)).get("created") instanceof Number last)) {
             return;
         }
-        SyncWindow older = window.splitOlderPart(first.longValue(), last.longValue(), PAGES_TO_KEEP,
-                minimumSpanSeconds);
-        if (older != null) {
+        for (SyncWindow older : window.splitOlderParts(first.longValue(), last.longValue(), PAGES_TO_KEEP,
+                run.walk().idleWalkers(), minimumSpanSeconds)) {
             log.debug("Sync run {}: window {} split off, this walker keeps {}", run.getId(), older, window);
             run.walk().submit(older);
         }
@@ -124,6 +123,10 @@ public class SyncWindows {
 
         synchronized boolean hasIdleWalker() {
             return outstanding < concurrency;
+        }
+
+        synchronized int idleWalkers() {
+            return concurrency - outstanding;
         }
 
         synchronized void submit(SyncWindow window) {
