@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
@@ -43,7 +42,6 @@ class ClusteredScheduleIntegrationTests {
     private static final Logger log = LoggerFactory.getLogger(ClusteredScheduleIntegrationTests.class);
 
     private static final StripeStandIn STRIPE = StripeStandIn.start(0);
-    private static final AtomicInteger DATABASES = new AtomicInteger();
 
     /** Far longer than a run here (well under a second), so a fire time never meets a run still going. */
     private static final String EVERY_3_SECONDS = "0/3 * * * * ?";
@@ -204,10 +202,7 @@ class ClusteredScheduleIntegrationTests {
     }
 
     private static JdbcTemplate newDatabase() {
-        String name = "clustered_" + DATABASES.incrementAndGet();
-        new JdbcTemplate(new DriverManagerDataSource(TestDatabase.jdbcUrl()))
-                .execute("CREATE DATABASE " + name + " ENCODING 'UTF8'");
-        return new JdbcTemplate(new DriverManagerDataSource(TestDatabase.server().getJdbcUrl("postgres", name)));
+        return ServiceOnDatabase.newDatabase("");
     }
 
     private static ConfigurableApplicationContext startService(JdbcTemplate db, String cron, String zone,
