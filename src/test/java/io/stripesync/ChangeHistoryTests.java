@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeCatalogue;
 import io.stripesync.standin.StripeStandIn;
 import io.stripesync.sync.SyncRuns;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -184,16 +185,10 @@ class ChangeHistoryTests extends SyncTestSupport {
         STRIPE.catalogue().remove(ids.get(0));
         STRIPE.latencyMs(200);
 
-        CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return JSON.readTree(triggerSync().body());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<HttpResponse<String>> run = triggerSyncInBackground();
         await().atMost(Duration.ofSeconds(10)).until(() -> STRIPE.productListRequests().size() >= 4);
         syncRuns.stopRunsAtNextPage();
-        JsonNode answer = run.get(20, TimeUnit.SECONDS);
+        JsonNode answer = JSON.readTree(run.get(20, TimeUnit.SECONDS).body());
 
         assertThat(answer.get("status").asText()).isEqualTo("interrupted");
         assertThat(answer.get("deleted").asInt()).isZero();
@@ -207,18 +202,12 @@ class ChangeHistoryTests extends SyncTestSupport {
         triggerSync();
         STRIPE.latencyMs(200);
 
-        CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return JSON.readTree(triggerSync().body());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<HttpResponse<String>> run = triggerSyncInBackground();
         await().atMost(Duration.ofSeconds(10)).until(() -> STRIPE.productListRequests().size() >= 4);
         // the application creates a product in Stripe (in front of the walk's cursor) and logs it
         jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, name, created_at, source) "
                 + "VALUES ('prod_JustCreated', 'Created during the walk', now(), 'app')");
-        JsonNode answer = run.get(20, TimeUnit.SECONDS);
+        JsonNode answer = JSON.readTree(run.get(20, TimeUnit.SECONDS).body());
 
         assertThat(answer.get("success").asBoolean()).isTrue();
         assertThat(answer.get("deleted").asInt()).isZero();

@@ -6,6 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,6 +85,21 @@ public abstract class SyncTestSupport {
 
     protected HttpResponse<String> triggerSync() throws Exception {
         return post("/stripe-sync-products", API_TOKEN);
+    }
+
+    /** Triggers a sync from another thread, for tests that act while it runs. */
+    protected CompletableFuture<HttpResponse<String>> triggerSyncInBackground(Executor executor) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return triggerSync();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, executor);
+    }
+
+    protected CompletableFuture<HttpResponse<String>> triggerSyncInBackground() {
+        return triggerSyncInBackground(ForkJoinPool.commonPool());
     }
 
     protected int loggedCount() {

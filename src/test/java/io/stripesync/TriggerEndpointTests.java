@@ -149,8 +149,8 @@ class TriggerEndpointTests extends SyncTestSupport {
 
         ExecutorService callers = Executors.newFixedThreadPool(2);
         try {
-            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(this::trigger, callers);
-            CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(this::trigger, callers);
+            CompletableFuture<HttpResponse<String>> first = triggerSyncInBackground(callers);
+            CompletableFuture<HttpResponse<String>> second = triggerSyncInBackground(callers);
             List<HttpResponse<String>> responses = List.of(first.get(), second.get());
 
             List<Integer> statuses = responses.stream().map(HttpResponse::statusCode).sorted().toList();
@@ -174,11 +174,4 @@ class TriggerEndpointTests extends SyncTestSupport {
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> trigger() {
-        try {
-            return triggerSync();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

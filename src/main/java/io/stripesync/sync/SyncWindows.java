@@ -68,7 +68,8 @@ public class SyncWindows {
     public void shareWork(Exchange exchange) {
         SyncRun run = exchange.getProperty(SyncRuns.RUN, SyncRun.class);
         SyncWindow window = exchange.getProperty(WINDOW, SyncWindow.class);
-        if (!run.walk().hasIdleWalker()) {
+        int idle = run.walk().idleWalkers();
+        if (idle == 0) {
             return;
         }
         List<?> data = (List<?>) exchange.getProperty(SyncRuns.PAGE, Map.class).get("data");
@@ -77,7 +78,7 @@ public class SyncWindows {
             return;
         }
         for (SyncWindow older : window.splitOlderParts(first.longValue(), last.longValue(), PAGES_TO_KEEP,
-                run.walk().idleWalkers(), minimumSpanSeconds)) {
+                idle, minimumSpanSeconds)) {
             log.debug("Sync run {}: window {} split off, this walker keeps {}", run.getId(), older, window);
             run.walk().submit(older);
         }
@@ -119,10 +120,6 @@ public class SyncWindows {
 
         Walk(SyncRun run) {
             this.run = run;
-        }
-
-        synchronized boolean hasIdleWalker() {
-            return outstanding < concurrency;
         }
 
         synchronized int idleWalkers() {
