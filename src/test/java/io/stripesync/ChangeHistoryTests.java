@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeCatalogue;
 import io.stripesync.standin.StripeStandIn;
-import io.stripesync.sync.SyncRuns;
+import io.stripesync.run.RunLifecycle;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +32,7 @@ class ChangeHistoryTests extends SyncTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired
-    private SyncRuns syncRuns;
+    private RunLifecycle runLifecycle;
 
     @Test
     void nameChangeAppendsOneChangeRowAndUpdatesTheLogRow() throws Exception {
@@ -187,7 +187,7 @@ class ChangeHistoryTests extends SyncTestSupport {
 
         CompletableFuture<HttpResponse<String>> run = triggerSyncInBackground();
         await().atMost(Duration.ofSeconds(10)).until(() -> STRIPE.productListRequests().size() >= 4);
-        syncRuns.stopRunsAtNextPage();
+        runLifecycle.stopRunsAtNextPage();
         JsonNode answer = JSON.readTree(run.get(20, TimeUnit.SECONDS).body());
 
         assertThat(answer.get("status").asText()).isEqualTo("interrupted");

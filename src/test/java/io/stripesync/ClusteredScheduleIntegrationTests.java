@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stripesync.standin.StripeStandIn;
-import io.stripesync.sync.SyncRuns;
+import io.stripesync.run.RunLifecycle;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -232,8 +232,8 @@ class ClusteredScheduleIntegrationTests {
         @Override
         public void notify(CamelEvent event) {
             Exchange exchange = ((ExchangeCompletedEvent) event).getExchange();
-            Date fireTime = exchange.getProperty(SyncRuns.SCHEDULED_FOR, Date.class);
-            if ("sync-on-schedule".equals(exchange.getFromRouteId()) && fireTime != null) {
+            Date fireTime = exchange.getProperty(io.stripesync.run.RunLifecycle.SCHEDULED_FOR, Date.class);
+            if ("trigger-on-schedule".equals(exchange.getFromRouteId()) && fireTime != null) {
                 taken.put(fireTime.toInstant(), exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0,
                         Integer.class));
             }

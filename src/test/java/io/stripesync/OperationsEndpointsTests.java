@@ -165,7 +165,7 @@ class OperationsEndpointsTests extends SyncTestSupport {
     @Test
     void everyLogLineOfARunCarriesItsRunId() throws Exception {
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger("io.stripesync.sync");
+                .getLogger("io.stripesync");
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
                 new ch.qos.logback.core.read.ListAppender<>();
         lines.start();

@@ -46,7 +46,7 @@ class RouteReloadIntegrationTests {
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                     camel.createProducerTemplate().requestBody("direct:probe", "", String.class)).isEqualTo("second"));
-            assertThat(camel.getRoute("stripe-sync")).isNotNull();
+            assertThat(camel.getRoute("sync-run")).isNotNull();
         }
     }
 

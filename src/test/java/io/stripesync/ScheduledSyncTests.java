@@ -21,7 +21,7 @@ class ScheduledSyncTests extends SyncTestSupport {
     void cronTriggerStartsARunThatLogsTheCatalogue() throws Exception {
         STRIPE.catalogue().addGenerated(120);
 
-        camel.getRouteController().startRoute("sync-on-schedule");
+        camel.getRouteController().startRoute("trigger-on-schedule");
         scheduler.start();
         try {
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(jdbc.queryForObject(
@@ -29,7 +29,7 @@ class ScheduledSyncTests extends SyncTestSupport {
                             + "AND synced = 120 AND scheduled_for IS NOT NULL", Integer.class)).isEqualTo(1));
         } finally {
             scheduler.standby();
-            camel.getRouteController().stopRoute("sync-on-schedule");
+            camel.getRouteController().stopRoute("trigger-on-schedule");
         }
         assertThat(loggedCount()).isEqualTo(120);
         assertThat(STRIPE.productListRequests()).isNotEmpty();

@@ -60,6 +60,6 @@ final class ServiceOnDatabase {
     /** Runs one sync through the sync route, as a trigger would, and returns its JSON answer. */
     static String sync(ConfigurableApplicationContext service) {
         return service.getBean(CamelContext.class).createProducerTemplate()
-                .requestBody("direct:stripe-sync", null, String.class);
+                .requestBody("direct:sync-run", null, String.class);
     }
 }

@@ -29,7 +29,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * [-Dbenchmark.latencies=0,150]}.
  *
  * <p>For each stand-in latency and catalogue size it starts the real service (routes, database, everything) on a
- * fresh database and syncs through {@code direct:stripe-sync}: the sequential walk on an empty log and again with
+ * fresh database and syncs through {@code direct:sync-run}: the sequential walk on an empty log and again with
  * nothing missing, the parallel walk (latency above 0), and the bound: a plain Java loop doing only the essential
  * work (GET each page, parse it, one batch insert per page) against the same stand-in and database server. The
  * stand-in computes its products on demand, so the heap measured is the service's. At 0 ms there is no Stripe rate

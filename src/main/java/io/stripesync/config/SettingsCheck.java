@@ -1,7 +1,5 @@
 package io.stripesync.config;
 
-import io.stripesync.sync.Moments;
-import io.stripesync.sync.ProductFilter;
 import java.net.URI;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
@@ -88,7 +86,7 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
             }
         }
         try {
-            ProductFilter.metadataPairs(env.getProperty("sync.filter.metadata", ""));
+            MetadataPairs.parse(env.getProperty("sync.filter.metadata", ""));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException("SYNC_FILTER_METADATA", e.getMessage());
         }

@@ -3,7 +3,7 @@ package io.stripesync.dev;
 import io.stripesync.StripeSyncApplication;
 import io.stripesync.standin.SampleProducts;
 import io.stripesync.standin.StripeStandIn;
-import io.stripesync.sync.SyncRuns;
+import io.stripesync.run.RunLifecycle;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -44,7 +44,7 @@ public final class LocalStripeSync {
 
         ConfigurableApplicationContext context = SpringApplication.run(StripeSyncApplication.class, args);
         ProducerTemplate producer = context.getBean(CamelContext.class).createProducerTemplate();
-        String answer = producer.send("direct:stripe-sync", exchange -> exchange.setProperty(SyncRuns.TRIGGER, "startup"))
+        String answer = producer.send("direct:sync-run", exchange -> exchange.setProperty(RunLifecycle.TRIGGER, "startup"))
                 .getMessage().getBody(String.class);
 
         String port = context.getEnvironment().getProperty("local.server.port", "8080");

@@ -1,5 +1,6 @@
-package io.stripesync.sync;
+package io.stripesync.ops;
 
+import io.stripesync.config.Moments;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 

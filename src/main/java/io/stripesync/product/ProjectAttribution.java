@@ -1,4 +1,4 @@
-package io.stripesync.sync;
+package io.stripesync.product;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.stripesync.sync;
+package io.stripesync.product;
 
 import java.util.Map;
 import org.springframework.stereotype.Component;

@@ -1,5 +1,6 @@
-package io.stripesync.sync;
+package io.stripesync.run;
 
+import io.stripesync.walk.WindowSource;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,10 +9,10 @@ import java.util.List;
  * The state of one run while it walks Stripe, shared by the walkers of its windows: what the walk asks Stripe for,
  * what it has counted so far, and whether it goes on (not failed, service not stopping).
  */
-public class SyncRun {
+public class Run {
 
-    static final String PRODUCTS = "/v1/products";
-    static final String PRICES = "/v1/prices";
+    public static final String PRODUCTS = "/v1/products";
+    public static final String PRICES = "/v1/prices";
 
     private final long id;
     private final String trigger;
@@ -32,9 +33,9 @@ public class SyncRun {
     private int pricePages;
     private int pricesLogged;
     private boolean walkIncomplete;
-    private RunFailure failure;
+    private Failures.Failure failure;
     private volatile boolean stopRequested;
-    private volatile SyncWindows.Walk walk;
+    private volatile WindowSource.Walk walk;
 
     /**
      * @param productParams the fixed query parameters of the product walk (filters Stripe applies, expansion)
@@ -42,7 +43,7 @@ public class SyncRun {
      * @param createdUntil  creation second the walk stops before (SYNC_CREATED_BEFORE), or null for now
      * @param wholeCatalogue whether the walk lists every product, so that one not listed is deleted in Stripe
      */
-    SyncRun(long id, String trigger, Connection lockConnection, String productParams, Long createdFrom,
+    Run(long id, String trigger, Connection lockConnection, String productParams, Long createdFrom,
             Long createdUntil, boolean wholeCatalogue, boolean livemode) {
         this.id = id;
         this.trigger = trigger;
@@ -77,18 +78,18 @@ public class SyncRun {
     }
 
     /** A window ended before its last page (the run failed or is stopping): the walk is not complete. */
-    synchronized void windowLeftIncomplete() {
+    public synchronized void windowLeftIncomplete() {
         walkIncomplete = true;
     }
 
     /** The first failure of any window fails the run; the other windows stop after their current page. */
-    synchronized void failWith(RunFailure windowFailure) {
+    synchronized void failWith(Failures.Failure windowFailure) {
         if (failure == null) {
             failure = windowFailure;
         }
     }
 
-    synchronized RunFailure failure() {
+    synchronized Failures.Failure failure() {
         return failure;
     }
 
@@ -97,32 +98,32 @@ public class SyncRun {
         return !walkIncomplete && failure == null && !stopRequested;
     }
 
-    /** Walkers go on to their next page while this holds. */
-    boolean goesOn() {
+    /** Read by the walk's loop: walkers go on to their next page while this holds (not failed, not stopping). */
+    public boolean goesOn() {
         return !stopRequested && failure() == null;
     }
 
-    void stopAtNextPage() {
+    public void stopAtNextPage() {
         stopRequested = true;
     }
 
-    void walk(SyncWindows.Walk windows) {
+    public void walk(WindowSource.Walk windows) {
         this.walk = windows;
     }
 
-    SyncWindows.Walk walk() {
+    public WindowSource.Walk walk() {
         return walk;
     }
 
-    String productParams() {
+    public String productParams() {
         return productParams;
     }
 
-    Long createdFrom() {
+    public Long createdFrom() {
         return createdFrom;
     }
 
-    Long createdUntil() {
+    public Long createdUntil() {
         return createdUntil;
     }
 

@@ -1,45 +1,58 @@
-package io.stripesync.sync;
+package io.stripesync.walk;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import io.stripesync.run.Run;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * One stretch of Stripe's product list walked with its own cursor: the products created in {@code [from, until)}
- * (unbounded when both are null: the whole list, the sequential walk). Windows of one run never overlap and
- * together cover the whole time axis: a product created exactly on a boundary belongs to the window that starts
- * there ({@code created[gte]}), never to the one that ends there ({@code created[lt]}).
+ * One stretch of a Stripe list walked with its own cursor: the objects created in {@code [from, until)} (unbounded
+ * when both are null: the whole list, the sequential walk). Windows of one run never overlap and together cover the
+ * whole time axis: a product created exactly on a boundary belongs to the window that starts there
+ * ({@code created[gte]}), never to the one that ends there ({@code created[lt]}).
+ *
+ * <p>The cursor itself ({@code starting_after}) is not kept here: the route takes it from each page.
  */
-public class SyncWindow {
+public class Window {
 
     /** 2011-01-01: no Stripe product is older; a window open to the past is not split below it. */
     static final long STRIPE_LAUNCH = 1_293_840_000L;
 
-    private final SyncRun run;
+    /** Handed out last by a walk's window source: nothing to walk, the walk is over (see {@link WindowSource}). */
+    static final Window END = new Window(null, "", "", null, null, false);
+
+    private final Run run;
     private final String listPath;
     private final String fixedParams;
+    private final boolean splittable;
     private Long from;
     private final Long until;
-    private String startingAfter;
-    private boolean hasMore = true;
+    /** The last ids of the pages walked so far: a page that comes round again means the list does not move on. */
+    private final Set<String> lastIdsSeen = new HashSet<>();
 
-    private SyncWindow(SyncRun run, String listPath, String fixedParams, Long from, Long until) {
+    private Window(Run run, String listPath, String fixedParams, Long from, Long until, boolean splittable) {
         this.run = run;
         this.listPath = listPath;
         this.fixedParams = fixedParams;
         this.from = from;
         this.until = until;
+        this.splittable = splittable;
     }
 
     /** The product walk's first window: every product the filter settings let Stripe list. */
-    static SyncWindow products(SyncRun run) {
-        return new SyncWindow(run, SyncRun.PRODUCTS, run.productParams(), run.createdFrom(), run.createdUntil());
+    static Window productsOf(Run run) {
+        return new Window(run, Run.PRODUCTS, run.productParams(), run.createdFrom(), run.createdUntil(), true);
     }
 
     /** The walk of every price (SYNC_PRICES_ALL), after the product walk: one window, GET /v1/prices. */
-    static SyncWindow prices(SyncRun run) {
-        return new SyncWindow(run, SyncRun.PRICES, "", null, null);
+    static Window pricesOf(Run run) {
+        return new Window(run, Run.PRICES, "", null, null, false);
+    }
+
+    /** Read by the split: the marker that ends the walk, with nothing to walk. */
+    public boolean isEndOfWalk() {
+        return this == END;
     }
 
     /** Read by the route: the list this window walks, /v1/products or /v1/prices. */
@@ -47,12 +60,12 @@ public class SyncWindow {
         return listPath;
     }
 
-    /** Read by the route's loop: this window has another page, and the run goes on. */
-    public boolean isWalking() {
-        return hasMore() && run.goesOn();
+    /** Read by the route: the window walks prices (logged by sync-log-prices-page) rather than products. */
+    public boolean isPrices() {
+        return Run.PRICES.equals(listPath);
     }
 
-    /** Read by the route: the walk's fixed parameters, the window's bounds and its cursor, each starting with &. */
+    /** Read by the route: the walk's fixed parameters and the window's bounds, each starting with &amp;. */
     public synchronized String getQueryParams() {
         StringBuilder query = new StringBuilder(fixedParams);
         if (from != null) {
@@ -61,15 +74,16 @@ public class SyncWindow {
         if (until != null) {
             query.append("&created%5Blt%5D=").append(until);
         }
-        if (startingAfter != null) {
-            query.append("&starting_after=").append(URLEncoder.encode(startingAfter, StandardCharsets.UTF_8));
-        }
         return query.toString();
     }
 
-    synchronized void pageLogged(boolean more, String lastId) {
-        hasMore = more;
-        startingAfter = lastId;
+    /** False for a page whose last id ended an earlier page of this window: the list would never end. */
+    synchronized boolean firstTimeSeen(String lastId) {
+        return lastIdsSeen.add(lastId);
+    }
+
+    Run run() {
+        return run;
     }
 
     /**
@@ -84,10 +98,10 @@ public class SyncWindow {
      * product. A bounded window is cut in half, if its older half holds a few pages or more. Returns the new windows,
      * none when the rest spans too little time to split.
      */
-    synchronized List<SyncWindow> splitOlderParts(long firstCreated, long lastCreated, int pagesToKeep, int walkers,
-                                                  long minimumSpanSeconds) {
-        List<SyncWindow> older = new ArrayList<>();
-        if (!hasMore || walkers < 1) {
+    synchronized List<Window> splitOlderParts(long firstCreated, long lastCreated, int pagesToKeep, int walkers,
+                                              long minimumSpanSeconds) {
+        List<Window> older = new ArrayList<>();
+        if (!splittable || walkers < 1) {
             return older;
         }
         long pageSpan = Math.max(firstCreated - lastCreated, 1);
@@ -99,10 +113,10 @@ public class SyncWindow {
             }
             long upper = kept;
             for (int i = 1; i < walkers && upper - stretch > STRIPE_LAUNCH; i++) {
-                older.add(new SyncWindow(run, listPath, fixedParams, upper - stretch, upper));
+                older.add(new Window(run, listPath, fixedParams, upper - stretch, upper, true));
                 upper -= stretch;
             }
-            older.add(new SyncWindow(run, listPath, fixedParams, null, upper));
+            older.add(new Window(run, listPath, fixedParams, null, upper, true));
             from = kept;
             return older;
         }
@@ -110,17 +124,13 @@ public class SyncWindow {
             return older;
         }
         long split = from + (lastCreated - from) / 2;
-        older.add(new SyncWindow(run, listPath, fixedParams, from, split));
+        older.add(new Window(run, listPath, fixedParams, from, split, true));
         from = split;
         return older;
     }
 
-    synchronized boolean hasMore() {
-        return hasMore;
-    }
-
     @Override
     public String toString() {
-        return "[" + (from == null ? "-inf" : from) + ", " + (until == null ? "+inf" : until) + ")";
+        return this == END ? "[end]" : "[" + (from == null ? "-inf" : from) + ", " + (until == null ? "+inf" : until) + ")";
     }
 }

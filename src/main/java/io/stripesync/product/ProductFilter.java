@@ -1,5 +1,7 @@
-package io.stripesync.sync;
+package io.stripesync.product;
 
+import io.stripesync.config.MetadataPairs;
+import io.stripesync.config.Moments;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,29 +37,9 @@ public class ProductFilter {
         this.includeArchived = includeArchived;
         this.createdFrom = createdAfter.isBlank() ? null : Moments.parse(createdAfter);
         this.createdBefore = createdBefore.isBlank() ? null : Moments.parse(createdBefore);
-        this.metadata = metadataPairs(metadata);
+        this.metadata = MetadataPairs.parse(metadata);
         this.excludedIds = Arrays.stream(excludeIds.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    /**
-     * {@code key=value} pairs separated by commas: a product matches when, for every key named, its metadata holds one
-     * of the values given for that key ({@code project=omnia,project=atlas,tier=gold}: omnia or atlas, and gold).
-     */
-    public static Map<String, Set<String>> metadataPairs(String text) {
-        Map<String, Set<String>> pairs = new LinkedHashMap<>();
-        for (String pair : text.split(",")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            if (equals <= 0) {
-                throw new IllegalArgumentException("expects key=value pairs separated by commas, e.g. project=omnia");
-            }
-            pairs.computeIfAbsent(pair.substring(0, equals).trim(), k -> new TreeSet<>())
-                    .add(pair.substring(equals + 1).trim());
-        }
-        return pairs;
     }
 
     /** Whether the settings let this (well-formed) product into the log. */
@@ -100,9 +82,5 @@ public class ProductFilter {
     /** Stripe lists only part of the catalogue, so a walk cannot tell a deleted product from a filtered one. */
     public boolean narrowsWalk() {
         return !includeArchived || createdFrom != null || createdBefore != null;
-    }
-
-    static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package io.stripesync.sync;
+package io.stripesync.config;
 
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package io.stripesync.sync;
+package io.stripesync.run;
 
 /** Another run, on this instance or another sharing the database, holds the sync's advisory lock. */
 public class SyncAlreadyRunningException extends RuntimeException {

@@ -1,0 +1,191 @@
+package io.stripesync.run;
+
+import io.stripesync.config.Secrets;
+import io.stripesync.ops.LastSuccessfulRun;
+import io.stripesync.ops.SyncMetrics;
+import io.stripesync.product.ProductFilter;
+import io.stripesync.walk.WindowSource;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where a run starts and ends, called by the sync route: the run lock and record, the operator's first and last log
+ * lines, the run's metrics, and the trigger's answer.
+ */
+@Component("runLifecycle")
+public class RunLifecycle {
+
+    /** Exchange property holding the {@link Run} of the exchange. */
+    public static final String RUN = "syncRun";
+    /** Exchange property naming what started the run, when the trigger route's endpoint does not say it. */
+    public static final String TRIGGER = "syncTrigger";
+    /** Exchange property set by the schedule route: the cron fire time the run is for. */
+    public static final String SCHEDULED_FOR = "syncScheduledFor";
+    /** MDC key of the run id, on every log line of a run (structured logs carry it as a field). */
+    public static final String MDC_RUN_ID = "runId";
+
+    private static final Logger log = LoggerFactory.getLogger(RunLifecycle.class);
+    private static final String EXPAND_DEFAULT_PRICE =
+            "&" + URLEncoder.encode("expand[]", StandardCharsets.UTF_8) + "=data.default_price";
+
+    private final RunLock lock;
+    private final RunRecords records;
+    private final RunAnswer answer;
+    private final Failures failures;
+    private final Secrets secrets;
+    private final SyncMetrics metrics;
+    private final LastSuccessfulRun lastSuccessfulRun;
+    private final ProductFilter productFilter;
+    private final boolean withPrices;
+    private final boolean livemode;
+    private final Set<Run> active = ConcurrentHashMap.newKeySet();
+
+    public RunLifecycle(RunLock lock, RunRecords records, RunAnswer answer, Failures failures, Secrets secrets,
+                        SyncMetrics metrics, LastSuccessfulRun lastSuccessfulRun, ProductFilter productFilter,
+                        @Value("${sync.prices.enabled}") boolean withPrices,
+                        @Value("${stripe.secret-key}") String stripeKey) {
+        this.lock = lock;
+        this.records = records;
+        this.answer = answer;
+        this.failures = failures;
+        this.secrets = secrets;
+        this.metrics = metrics;
+        this.lastSuccessfulRun = lastSuccessfulRun;
+        this.productFilter = productFilter;
+        this.withPrices = withPrices;
+        this.livemode = stripeKey.contains("_live_");
+    }
+
+    /** Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. */
+    public void begin(Exchange exchange) throws SQLException {
+        String trigger = triggerOf(exchange);
+        Connection held = lock.acquire();
+        try {
+            long id = records.start(trigger, exchange.getProperty(SCHEDULED_FOR, Date.class));
+            // the product walk's query: the filters Stripe applies itself, and each default price inline (no request)
+            String productParams = productFilter.stripeParams() + (withPrices ? EXPAND_DEFAULT_PRICE : "");
+            Run run = new Run(id, trigger, held, productParams, productFilter.createdFromSeconds(),
+                    productFilter.createdUntilSeconds(), !productFilter.narrowsWalk(), livemode);
+            active.add(run);
+            exchange.setProperty(RUN, run);
+            MDC.put(MDC_RUN_ID, String.valueOf(id));
+            log.info("Sync run {} started (trigger: {})", id, trigger);
+        } catch (RuntimeException e) {
+            lock.release(held);
+            throw e;
+        }
+    }
+
+    /**
+     * The walk is over: every window reached Stripe's last page (succeeded, or failed if products were set aside), a
+     * window failed (failed), or the service is stopping (interrupted; the next run goes on from what is logged).
+     */
+    public void end(Exchange exchange) {
+        Run run = exchange.getProperty(RUN, Run.class);
+        Failures.Failure failure = run.failure();
+        if (failure != null) {
+            end(exchange, run, "failed", failure.httpStatus(), failure.message());
+        } else if (!run.walkComplete()) {
+            end(exchange, run, "interrupted", 503, "the service is stopping: the run was interrupted after "
+                    + run.getPages() + " pages; the next run goes on from there");
+        } else if (run.getFailed() > 0) {
+            end(exchange, run, "failed", 502, run.getFailed()
+                    + " product(s) could not be logged: see stripe_sync_failures where run_id = " + run.getId());
+        } else {
+            end(exchange, run, "succeeded", 200, null);
+        }
+    }
+
+    /**
+     * A step failed for good (not retried, or no longer). In a window's walk: the run fails, its other windows stop
+     * after their current page, and the run ends when the walk does. Outside a walk: the run (if it began) ends
+     * failed with its progress, and the answer says what failed.
+     */
+    public void fail(Exchange exchange) {
+        Failures.Failure classified = failures.classify(exchange);
+        if (log.isDebugEnabled()) { log.debug("failure", exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)); }
+        Failures.Failure failure = new Failures.Failure(classified.retryable(), classified.tag(),
+                classified.httpStatus(), secrets.scrub(classified.message()));
+        Run run = exchange.getProperty(RUN, Run.class);
+        if (exchange.getProperty(WindowSource.WINDOW) != null) {
+            run.failWith(failure);
+        } else if (run != null) {
+            end(exchange, run, "failed", failure.httpStatus(), failure.message());
+        } else {
+            log.error("Sync could not start: {}", failure.message());
+            answer.refused(exchange, failure.httpStatus(), failure.message());
+        }
+    }
+
+    /** Another run holds the lock: answer 409 and leave that run alone. */
+    public void busy(Exchange exchange) {
+        metrics.runRefused(triggerOf(exchange));
+        log.info("Sync not started (trigger: {}): another run is in progress", triggerOf(exchange));
+        answer.refused(exchange, 409, new SyncAlreadyRunningException().getMessage());
+    }
+
+    /**
+     * The service is stopping: runs in progress end at their next page boundary (the page being logged completes,
+     * all or nothing) and are recorded as interrupted. Ordered before Camel's own shutdown, which then waits for them.
+     */
+    @EventListener(ContextClosedEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    public void stopRunsAtNextPage() {
+        active.forEach(Run::stopAtNextPage);
+    }
+
+    private void end(Exchange exchange, Run run, String status, int httpStatus, String error) {
+        MDC.put(MDC_RUN_ID, String.valueOf(run.getId())); // the walk may end on a walker's thread
+        active.remove(run);
+        try {
+            records.finish(run, status, error);
+        } catch (DataAccessException e) {
+            // the next run marks this row as interrupted; the lock goes with the connection either way
+            log.warn("Sync run {} could not be recorded as {}: {}", run.getId(), status,
+                    secrets.scrub(e.getMostSpecificCause().getMessage()));
+        } finally {
+            lock.release(run.lockConnection());
+        }
+        metrics.runEnded(run.getTrigger(), status, Duration.ofMillis(run.durationMs()), run.getPages(),
+                run.getScanned(), run.getSynced(), run.getSkipped(), run.getFailed());
+        lastSuccessfulRun.refresh();
+        if (error == null) {
+            log.info("Sync run {} succeeded in {} ms: {} pages, {} scanned, {} synced, {} changed, {} deleted, "
+                    + "{} filtered, {} skipped (already logged)", run.getId(), run.durationMs(), run.getPages(),
+                    run.getScanned(), run.getSynced(), run.getChanged(), run.getDeleted(), run.getFiltered(),
+                    run.getSkipped());
+        } else {
+            log.error("Sync run {} {} after {} ms: {} ({} pages, {} scanned, {} synced, {} failed)", run.getId(),
+                    status, run.durationMs(), error, run.getPages(), run.getScanned(), run.getSynced(), run.getFailed());
+        }
+        answer.ended(exchange, run, status, httpStatus, error);
+        MDC.remove(MDC_RUN_ID);
+    }
+
+    /** What started the run, as recorded: schedule (Quartz) or http; a caller may name itself in {@link #TRIGGER}. */
+    private static String triggerOf(Exchange exchange) {
+        String trigger = exchange.getProperty(TRIGGER, String.class);
+        if (trigger != null) {
+            return trigger;
+        }
+        String uri = exchange.getFromEndpoint() == null ? "" : exchange.getFromEndpoint().getEndpointUri();
+        return uri.startsWith("quartz:") ? "schedule" : "http";
+    }
+}
