@@ -40,6 +40,10 @@ class OperationsEndpointsTests extends SyncTestSupport {
         assertThat(runs.get(1).get("id").asLong()).isEqualTo(2);
         assertThat(runs.get(1).get("synced").asInt()).isEqualTo(5);
         assertThat(runs.get(1).get("scanned").asInt()).isEqualTo(155);
+        assertThat(runs.get(1).get("skipped").asInt()).isEqualTo(150);
+        for (String count : new String[] {"changed", "deleted", "filtered", "failed"}) {
+            assertThat(runs.get(1).get(count).asInt()).as(count).isZero();
+        }
         assertThat(runs.get(1).get("status").asText()).isEqualTo("succeeded");
         assertThat(runs.get(1).get("trigger").asText()).isEqualTo("http");
         assertThat(runs.get(1).get("started_at").asText()).isNotBlank();

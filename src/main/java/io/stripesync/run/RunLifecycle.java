@@ -5,6 +5,7 @@ import io.stripesync.ops.LastSuccessfulRun;
 import io.stripesync.ops.SyncMetrics;
 import io.stripesync.product.ProductFilter;
 import io.stripesync.walk.WindowSource;
+import io.stripesync.web.TriggerTimeout;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import java.util.Date;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -85,6 +87,9 @@ public class RunLifecycle {
                     productFilter.createdUntilSeconds(), !productFilter.narrowsWalk(), livemode);
             active.add(run);
             exchange.setProperty(RUN, run);
+            if (exchange.getIn() instanceof PlatformHttpMessage http) {
+                http.getRequest().setAttribute(TriggerTimeout.RUN_ID, id); // for the answer past SYNC_HTTP_TIMEOUT
+            }
             MDC.put(MDC_RUN_ID, String.valueOf(id));
             log.info("Sync run {} started (trigger: {})", id, trigger);
         } catch (RuntimeException e) {
@@ -120,7 +125,6 @@ public class RunLifecycle {
      */
     public void fail(Exchange exchange) {
         Failures.Failure classified = failures.classify(exchange);
-        if (log.isDebugEnabled()) { log.debug("failure", exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)); }
         Failures.Failure failure = new Failures.Failure(classified.retryable(), classified.tag(),
                 classified.httpStatus(), secrets.scrub(classified.message()));
         Run run = exchange.getProperty(RUN, Run.class);
