@@ -72,6 +72,12 @@ class DriftReportTests extends SyncTestSupport {
         HttpResponse<String> garbage = getDrift("?since=last%20tuesday'%3B%20DROP%20TABLE%20x", API_TOKEN);
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).doesNotContain("DROP").doesNotContain("Exception");
+        // out of PostgreSQL's range or before any Stripe object: the caller's mistake (400), not a database fault (503)
+        for (String outOfRange : new String[] {"999999999999", "0000-01-01", "10000-01-01T00:00:00Z"}) {
+            HttpResponse<String> refused = getDrift("?since=" + outOfRange, API_TOKEN);
+            assertThat(refused.statusCode()).as(outOfRange).isEqualTo(400);
+            assertThat(refused.body()).contains("since").contains("1970-01-01");
+        }
         assertThat(getDrift("?since=1735689600", API_TOKEN).statusCode()).isEqualTo(200);
         assertThat(getDrift("?since=2025-01-01T12:00:00Z", API_TOKEN).statusCode()).isEqualTo(200);
         assertThat(STRIPE.productListRequests()).isEmpty();

@@ -121,13 +121,16 @@ class StripeFaultMatrixTests extends SyncTestSupport {
     @Test
     void forbiddenRestrictedKeyFailsAtOnceNamingThePermission() throws Exception {
         failFirstRequestWith(aResponse().withStatus(403).withBody(StripeStandIn.errorBody("invalid_request_error",
-                null, "The provided key 'rk_test_****1234' does not have the required permissions")));
+                null, "The provided key 'rk_test_****1234' does not have the required permissions for this endpoint on "
+                        + "account 'acct_1Test'. Having the 'rak_product_read' permission would allow this request to "
+                        + "continue.")));
 
         HttpResponse<String> response = triggerSync();
 
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(JSON.readTree(response.body()).get("error").asText()).contains("HTTP 403")
-                .contains("read access to Products").doesNotContain(StripeStandIn.API_KEY);
+                .contains("read access to Products").contains("missing permission rak_product_read")
+                .doesNotContain(StripeStandIn.API_KEY);
         assertThat(STRIPE.productListRequests()).hasSize(1);
     }
 

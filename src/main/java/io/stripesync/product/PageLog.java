@@ -18,6 +18,7 @@ public final class PageLog {
     private final Map<String, Logged> logged;
     private final List<Map<String, Object>> toWrite = new ArrayList<>();
     private final List<Object[]> setAside = new ArrayList<>();
+    private final List<Object[]> altered = new ArrayList<>();
     private int filtered;
 
     PageLog(Map<String, Logged> logged) {
@@ -40,6 +41,10 @@ public final class PageLog {
         setAside.add(new Object[] {productId, reason, raw});
     }
 
+    synchronized void altered(String productId, String reason, String raw) {
+        altered.add(new Object[] {productId, reason, raw});
+    }
+
     synchronized void filteredOut() {
         filtered++;
     }
@@ -52,6 +57,11 @@ public final class PageLog {
     /** Products that cannot be logged: {product id, reason, raw JSON} each. */
     public synchronized List<Object[]> setAside() {
         return List.copyOf(setAside);
+    }
+
+    /** Products logged with an alteration (NUL replaced): {product id, reason, raw JSON} each. */
+    public synchronized List<Object[]> altered() {
+        return List.copyOf(altered);
     }
 
     public synchronized int filtered() {

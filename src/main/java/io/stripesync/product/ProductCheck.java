@@ -4,7 +4,8 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * Says what makes a product impossible to log faithfully, or null when it can be logged. Such a product is set aside
+ * Says what makes a product impossible to log, or null when it can be logged. (A NUL character in a text field is not
+ * such a problem: the products log stores it as U+FFFD and records a warning, see ProductsLog.) Such a product is set aside
  * in stripe_sync_failures instead of stopping the run (or being logged wrong).
  */
 @Component("productCheck")
@@ -16,6 +17,9 @@ public class ProductCheck {
         }
         if (!(product.get("id") instanceof String id) || id.isBlank()) {
             return "has no id";
+        }
+        if (id.indexOf('\u0000') >= 0) {
+            return "has a NUL character (\\u0000) in its id, which PostgreSQL text cannot store";
         }
         if (!isWholeNumber(product.get("created"))) {
             return "has no 'created' unix timestamp";
@@ -36,30 +40,10 @@ public class ProductCheck {
         if (product.get("metadata") != null && !(product.get("metadata") instanceof Map)) {
             return "'metadata' is not an object";
         }
-        if (containsNul(product)) {
-            return "contains a NUL character (\\u0000), which PostgreSQL text cannot store";
-        }
         return null;
     }
 
     private static boolean isWholeNumber(Object value) {
         return value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger;
-    }
-
-    private static boolean containsNul(Object value) {
-        if (value instanceof String text) {
-            return text.indexOf('\u0000') >= 0;
-        }
-        if (value instanceof Map<?, ?> map) {
-            return map.entrySet().stream().anyMatch(e -> containsNul(e.getKey()) || containsNul(e.getValue()));
-        }
-        if (value instanceof Iterable<?> items) {
-            for (Object item : items) {
-                if (containsNul(item)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

@@ -2,6 +2,7 @@ package io.stripesync.product;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stripesync.config.LogSafe;
 import io.stripesync.walk.WindowSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,6 +50,8 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
     /** The fields sql/products-log-page.sql reads: images, features and the rest would be parsed there for nothing. */
     private static final List<String> WRITTEN_FIELDS = List.of("id", "name", "description", "active", "livemode",
             "metadata", "created", "updated", "default_price");
+    private static final String NUL_REPLACED = "contained NUL characters (\\u0000), which PostgreSQL text cannot "
+            + "store: logged with U+FFFD in their place";
     private static final String NO_EXCHANGE =
             "the products log answers per page: use it from the route's idempotent consumer";
 
@@ -91,15 +94,10 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
         String reason = exchange.getProperty("stripeProductProblem", String.class);
         Object product = exchange.getMessage().getBody();
         Object id = product instanceof Map<?, ?> map && map.get("id") instanceof String text ? text : null;
-        String raw;
-        try {
-            raw = json.writeValueAsString(product);
-        } catch (JsonProcessingException e) {
-            raw = String.valueOf(product);
-        }
         // PostgreSQL text cannot hold NUL: keep the rest of the evidence readable
-        pageLog(exchange).setAside(id == null ? null : id.toString().replace("\u0000", "\\u0000"), reason, raw);
-        log.warn("Product {} not logged: it {}", id == null ? "(without id)" : id, reason);
+        pageLog(exchange).setAside(id == null ? null : id.toString().replace("\u0000", "\\u0000"), reason,
+                json(product));
+        log.warn("Product {} not logged: it {}", id == null ? "(without id)" : LogSafe.text(id), reason);
     }
 
     /** Counts a product that the filter settings or the team's rule left out. */
@@ -115,10 +113,15 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
         }
         Map<String, Object> product = exchange.getMessage().getBody(Map.class);
         Map<String, Object> fields = new LinkedHashMap<>();
+        boolean[] replaced = {false};
         for (String field : WRITTEN_FIELDS) {
             if (product.containsKey(field)) {
-                fields.put(field, product.get(field));
+                fields.put(field, withoutNul(product.get(field), replaced));
             }
+        }
+        if (replaced[0]) {
+            pageLog(exchange).altered(productId, NUL_REPLACED, json(product));
+            log.warn("Product {} {}", LogSafe.text(productId), NUL_REPLACED);
         }
         pageLog(exchange).write(fields);
         return true;
@@ -171,6 +174,34 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
     @Override
     public void clear() {
         throw new UnsupportedOperationException("the products log is an audit trail: it is never cleared");
+    }
+
+    /** The value with every NUL (in strings, keys and nested values) replaced by U+FFFD; {@code replaced} says if any. */
+    private static Object withoutNul(Object value, boolean[] replaced) {
+        if (value instanceof String text) {
+            if (text.indexOf('\u0000') < 0) {
+                return text;
+            }
+            replaced[0] = true;
+            return text.replace('\u0000', '\uFFFD');
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(withoutNul(k, replaced), withoutNul(v, replaced)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(item -> withoutNul(item, replaced)).toList();
+        }
+        return value;
+    }
+
+    private String json(Object product) {
+        try {
+            return json.writeValueAsString(product);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(product);
+        }
     }
 
     private static PageLog pageLog(Exchange exchange) {

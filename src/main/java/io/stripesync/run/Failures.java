@@ -2,6 +2,7 @@ package io.stripesync.run;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stripesync.config.LogSafe;
 import io.stripesync.config.Secrets;
 import io.stripesync.ops.SyncMetrics;
 import io.stripesync.walk.StripePage.MalformedStripePageException;
@@ -112,8 +113,9 @@ public class Failures {
                 case 401 -> new Failure(retryable, tag, 502,
                         "Stripe rejected the API key " + maskedKey
                         + " (HTTP 401): check STRIPE_SECRET_KEY");
-                case 403 -> new Failure(retryable, tag, 502, "Stripe refused access with key " + maskedKey + " (HTTP 403): a restricted key "
-                        + "(rk_...) needs read access to Products" + stripeMessage(http));
+                case 403 -> new Failure(retryable, tag, 502, "Stripe refused access with key " + maskedKey + " (HTTP 403)"
+                        + missingPermission(http) + ": a restricted key (rk_...) needs read access to Products and "
+                        + "Prices" + stripeMessage(http));
                 case 429 -> new Failure(retryable, tag, 503, "Stripe rate limit: still HTTP 429 after " + tries
                         + rateLimitReason(http));
                 default -> status >= 500
@@ -183,10 +185,17 @@ public class Failures {
         return reason == null ? "" : " (rate limited: " + reason + ")";
     }
 
+    /** Stripe names the permission a restricted key lacks: "Having the 'rak_product_read' permission would ...". */
+    private static String missingPermission(HttpOperationFailedException http) {
+        java.util.regex.Matcher permission = java.util.regex.Pattern.compile("'(rak_[a-z_]+)'")
+                .matcher(String.valueOf(http.getResponseBody()));
+        return permission.find() ? ", missing permission " + permission.group(1) : "";
+    }
+
     private static String stripeMessage(HttpOperationFailedException http) {
         try {
             String message = JSON.readTree(http.getResponseBody()).path("error").path("message").asText("");
-            return message.isEmpty() ? "" : ": " + message;
+            return message.isEmpty() ? "" : ": " + LogSafe.text(message);
         } catch (IOException | RuntimeException notStripeJson) {
             return "";
         }
@@ -213,7 +222,7 @@ public class Failures {
             return "";
         }
         int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return LogSafe.text(newline < 0 ? message : message.substring(0, newline));
     }
 
     private static Object runId(Run run) {

@@ -30,6 +30,7 @@ public class Run {
     private int deleted;
     private int filtered;
     private int failed;
+    private int altered;
     private int pricePages;
     private int pricesLogged;
     private boolean walkIncomplete;
@@ -56,13 +57,14 @@ public class Run {
     }
 
     synchronized void pageLogged(List<String> idsOnPage, int inserted, int changedOnPage, int setAside,
-                                 int filteredOut) {
+                                 int filteredOut, int alteredOnPage) {
         pages++;
         scanned += idsOnPage.size();
         synced += inserted;
         changed += changedOnPage;
         failed += setAside;
         filtered += filteredOut;
+        altered += alteredOnPage;
         if (seenIds != null) {
             seenIds.addAll(idsOnPage);
         }
@@ -192,6 +194,11 @@ public class Run {
     /** Products that could not be logged (see stripe_sync_failures). */
     public synchronized int getFailed() {
         return failed;
+    }
+
+    /** Products logged with an alteration (a NUL stored as U+FFFD), recorded as warnings; not failures. */
+    public synchronized int getAltered() {
+        return altered;
     }
 
     public synchronized int getPricePages() {

@@ -32,6 +32,7 @@ public class RunAnswer {
         answer.put("skipped", run.getSkipped());
         answer.put("filtered", run.getFiltered());
         answer.put("failed", run.getFailed());
+        answer.put("altered", run.getAltered());
         answer.put("pages", run.getPages());
         if (run.getPricePages() > 0) {
             answer.put("prices", run.getPricesLogged());

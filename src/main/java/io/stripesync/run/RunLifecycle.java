@@ -58,6 +58,8 @@ public class RunLifecycle {
     private final boolean withPrices;
     private final boolean livemode;
     private final Set<Run> active = ConcurrentHashMap.newKeySet();
+    private final boolean keyCanWrite;
+    private final java.util.concurrent.atomic.AtomicBoolean keyAdviceGiven = new java.util.concurrent.atomic.AtomicBoolean();
 
     public RunLifecycle(RunLock lock, RunRecords records, RunAnswer answer, Failures failures, Secrets secrets,
                         SyncMetrics metrics, LastSuccessfulRun lastSuccessfulRun, ProductFilter productFilter,
@@ -73,6 +75,7 @@ public class RunLifecycle {
         this.productFilter = productFilter;
         this.withPrices = withPrices;
         this.livemode = stripeKey.contains("_live_");
+        this.keyCanWrite = stripeKey.startsWith("sk_");
     }
 
     /** Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. */
@@ -92,6 +95,11 @@ public class RunLifecycle {
             }
             MDC.put(MDC_RUN_ID, String.valueOf(id));
             log.info("Sync run {} started (trigger: {})", id, trigger);
+            if (keyCanWrite && keyAdviceGiven.compareAndSet(false, true)) {
+                log.warn("STRIPE_SECRET_KEY is a secret key (sk_...), which can also change your Stripe account; this "
+                        + "service only reads. A restricted key (rk_...) with read access to Products and Prices is "
+                        + "enough: see the README");
+            }
         } catch (RuntimeException e) {
             lock.release(held);
             throw e;

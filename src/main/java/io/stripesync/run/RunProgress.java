@@ -41,9 +41,14 @@ public class RunProgress {
                 .toList();
         List<Object[]> setAside = pageLog.setAside();
         if (!setAside.isEmpty()) {
-            records.setAside(run.getId(), setAside);
+            records.recordProblems(run.getId(), setAside, "failure");
         }
-        run.pageLogged(ids, count(written, "synced"), count(written, "changed"), setAside.size(), pageLog.filtered());
+        List<Object[]> altered = pageLog.altered();
+        if (!altered.isEmpty()) {
+            records.recordProblems(run.getId(), altered, "warning");
+        }
+        run.pageLogged(ids, count(written, "synced"), count(written, "changed"), setAside.size(), pageLog.filtered(),
+                altered.size());
         int pages = run.getPages();
         if (pages % progressEveryPages == 0) {
             log.info("Sync run {}: {} pages, {} products scanned, {} synced, {} changed so far",

@@ -36,13 +36,13 @@ public class RunRecords {
 
     void finish(Run run, String status, String error) {
         jdbc.update(finish, status, run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped(),
-                run.getFailed(), run.getChanged(), run.getDeleted(), run.getFiltered(), error, run.getId());
+                run.getFailed(), run.getChanged(), run.getDeleted(), run.getFiltered(), run.getAltered(), error, run.getId());
     }
 
-    /** Set-aside products of one page: {product id, reason, raw JSON} each. */
-    void setAside(long runId, List<Object[]> products) {
+    /** Products of one page set aside ({@code failure}) or logged altered ({@code warning}): {id, reason, raw} each. */
+    void recordProblems(long runId, List<Object[]> products, String severity) {
         jdbc.batchUpdate(insertFailure, products.stream()
-                .map(p -> new Object[] {runId, p[0], p[1], p[2]}).toList());
+                .map(p -> new Object[] {runId, p[0], p[1], p[2], severity}).toList());
     }
 
     private static String sql(String file) {

@@ -2,6 +2,7 @@ package io.stripesync.walk;
 
 import java.util.List;
 import java.util.Map;
+import io.stripesync.config.LogSafe;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
@@ -39,7 +40,7 @@ public class StripePage {
         Window window = exchange.getProperty(WindowSource.WINDOW, Window.class);
         if (window != null && !window.firstTimeSeen(lastId)) {
             throw new MalformedStripePageException("says has_more but repeats a page already walked (it ends at "
-                    + lastId + " again): the list does not move on");
+                    + LogSafe.text(lastId) + " again): the list does not move on");
         }
         return page;
     }
