@@ -10,13 +10,20 @@
 --   * A column the log never had is filled in without a change row: nothing was known, so nothing changed. That is
 --     a NULL in a row the sync has never compared (stripe_updated_at NULL: logged by another writer), and the price
 --     columns until price sync first wrote them (price_synced_at NULL).
+--   * Older state never overwrites newer: a logged row Stripe updated later than this page says (a webhook or the
+--     catch-up wrote it while a walk was under way) is left alone, and so is a product an event said was deleted
+--     unless Stripe updated it after the deletion.
 -- With price sync off (withPrices false) the price columns are neither written nor compared.
+-- source names what found the change (backfill: a walk; events: the catch-up; webhook), eventIds the event that
+-- prompted the re-read of each product (a JSON object, product id: event id; empty for a walk).
 -- Answers one row: synced (products inserted) and changed (products with at least one change row).
 WITH settings AS (
     SELECT CAST(:?withPrices AS boolean)     AS with_prices,
            CAST(:?projectKey AS text)        AS project_key,
            CAST(:?defaultProject AS text)    AS default_project,
-           CAST(:?projectRenames AS jsonb)   AS project_renames
+           CAST(:?projectRenames AS jsonb)   AS project_renames,
+           CAST(:?source AS text)            AS source,
+           CAST(:?eventIds AS jsonb)         AS event_ids
 ),
 page AS (
     SELECT p ->> 'id'                                          AS stripe_product_id,
@@ -55,6 +62,8 @@ compared AS (
       FROM page n
       JOIN stripe_products_log l USING (stripe_product_id)
      CROSS JOIN settings s
+     WHERE (l.stripe_updated_at IS NULL OR n.stripe_updated_at >= l.stripe_updated_at)
+       AND (l.deleted_event_id IS NULL OR n.stripe_updated_at > l.deleted_at)
 ),
 changes AS (
     SELECT c.stripe_product_id, f.field, f.old_value, f.new_value
@@ -83,9 +92,11 @@ changes AS (
      WHERE f.comparable AND f.old_value IS DISTINCT FROM f.new_value
 ),
 recorded AS (
-    INSERT INTO stripe_product_changes (stripe_product_id, run_id, source, field, old_value, new_value)
-    SELECT stripe_product_id, CAST(:?runId AS bigint), 'backfill', field, old_value, new_value
-      FROM changes
+    INSERT INTO stripe_product_changes (stripe_product_id, run_id, source, field, old_value, new_value, event_id)
+    SELECT c.stripe_product_id, CAST(:?runId AS bigint), s.source, c.field, c.old_value, c.new_value,
+           s.event_ids ->> c.stripe_product_id
+      FROM changes c
+     CROSS JOIN settings s
     RETURNING stripe_product_id
 ),
 updated AS (
@@ -108,7 +119,8 @@ updated AS (
            price_type         = CASE WHEN c.with_prices THEN c.price_type         ELSE c.old_price_type END,
            recurring_interval = CASE WHEN c.with_prices THEN c.recurring_interval ELSE c.old_recurring_interval END,
            price_synced_at    = CASE WHEN c.with_prices THEN now()                ELSE c.old_price_synced_at END,
-           deleted_at         = NULL
+           deleted_at         = NULL,
+           deleted_event_id   = NULL
       FROM compared c
      WHERE l.stripe_product_id = c.stripe_product_id
 ),

@@ -38,11 +38,15 @@ import org.springframework.test.context.TestPropertySource;
         "stripe.read-timeout-ms=1000",
         // the sequential walk, whose requests tests can count exactly (ParallelWalkIntegrationTests has its own)
         "sync.walk.concurrency=1",
-        "sync.walk.max-requests-per-second=1000"})
+        "sync.walk.max-requests-per-second=1000",
+        // two webhook secrets, as during a roll
+        "stripe.webhook-secret=" + SyncTestSupport.WEBHOOK_SECRET + "," + SyncTestSupport.WEBHOOK_SECRET_2})
 public abstract class SyncTestSupport {
 
     protected static final String API_TOKEN = "test-token-0123456789abcdef";
     protected static final String DATABASE_PASSWORD = "db-Passw0rd-never-shown";
+    protected static final String WEBHOOK_SECRET = "whsec_test_0123456789abcdefFirst";
+    protected static final String WEBHOOK_SECRET_2 = "whsec_test_0123456789abcdefSecond";
     protected static final StripeStandIn STRIPE = StripeStandIn.start(0);
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -69,7 +73,7 @@ public abstract class SyncTestSupport {
     @BeforeEach
     void startEmpty() {
         jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures, stripe_product_changes, "
-                + "stripe_prices_log RESTART IDENTITY");
+                + "stripe_prices_log, stripe_sync_cursors, stripe_events_log RESTART IDENTITY");
         STRIPE.reset();
     }
 

@@ -1,6 +1,7 @@
 package io.stripesync.config;
 
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Objects;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -17,9 +18,11 @@ public class Secrets {
 
     public Secrets(@Value("${stripe.secret-key:}") String stripeSecretKey,
                    @Value("${sync.api-token:}") String apiToken,
-                   @Value("${spring.datasource.password:}") String databasePassword) {
+                   @Value("${spring.datasource.password:}") String databasePassword,
+                   @Value("${stripe.webhook-secret:}") String webhookSecrets) {
         this.stripeSecretKey = stripeSecretKey;
-        this.values = java.util.stream.Stream.of(stripeSecretKey, apiToken, databasePassword)
+        this.values = java.util.stream.Stream.concat(Stream.of(stripeSecretKey, apiToken, databasePassword),
+                        Stream.of(webhookSecrets.split(",")).map(String::trim))
                 .filter(Objects::nonNull)
                 .filter(s -> s.length() >= 4)
                 .toList();

@@ -14,9 +14,16 @@ public class Run {
     public static final String PRODUCTS = "/v1/products";
     public static final String PRICES = "/v1/prices";
 
-    private final long id;
+    public static final String WALK = "walk";
+    public static final String EVENTS = "events";
+
+    private final Long id;
     private final String trigger;
+    private final String kind;
+    private final String source;
+    private final String reason;
     private final long startedNanos = System.nanoTime();
+    private final java.time.Instant startedAt = java.time.Instant.now();
     private final Connection lockConnection;
     private final String productParams;
     private final Long createdFrom;
@@ -31,6 +38,7 @@ public class Run {
     private int filtered;
     private int failed;
     private int altered;
+    private int events;
     private int pricePages;
     private int pricesLogged;
     private boolean walkIncomplete;
@@ -44,16 +52,27 @@ public class Run {
      * @param createdUntil  creation second the walk stops before (SYNC_CREATED_BEFORE), or null for now
      * @param wholeCatalogue whether the walk lists every product, so that one not listed is deleted in Stripe
      */
-    Run(long id, String trigger, Connection lockConnection, String productParams, Long createdFrom,
-            Long createdUntil, boolean wholeCatalogue, boolean livemode) {
+    Run(Long id, String trigger, String kind, String source, String reason, Connection lockConnection,
+        String productParams, Long createdFrom, Long createdUntil, boolean wholeCatalogue, boolean livemode) {
         this.id = id;
         this.trigger = trigger;
+        this.kind = kind;
+        this.source = source;
+        this.reason = reason;
         this.lockConnection = lockConnection;
         this.productParams = productParams;
         this.createdFrom = createdFrom;
         this.createdUntil = createdUntil;
         this.seenIds = wholeCatalogue ? new ArrayList<>() : null;
         this.livemode = livemode;
+    }
+
+    /**
+     * The work of one webhook delivery: counted like a run's, never recorded in stripe_sync_runs (its change rows have
+     * no run id), and holding no lock.
+     */
+    public static Run unrecorded(String productParams, boolean livemode) {
+        return new Run(null, "webhook", EVENTS, "webhook", null, null, productParams, null, null, false, livemode);
     }
 
     synchronized void pageLogged(List<String> idsOnPage, int inserted, int changedOnPage, int setAside,
@@ -76,7 +95,16 @@ public class Run {
     }
 
     synchronized void deletedMarked(int count) {
-        deleted = count;
+        deleted += count;
+    }
+
+    public synchronized void eventsRead(int count) {
+        events += count;
+    }
+
+    /** Events read from Stripe (the catch-up's pages, or the webhook's one). */
+    public synchronized int getEvents() {
+        return events;
     }
 
     /** A window ended before its last page (the run failed or is stopping): the walk is not complete. */
@@ -91,7 +119,7 @@ public class Run {
         }
     }
 
-    synchronized Failures.Failure failure() {
+    public synchronized Failures.Failure failure() {
         return failure;
     }
 
@@ -151,7 +179,22 @@ public class Run {
         return seenIds == null ? List.of() : List.copyOf(seenIds);
     }
 
-    public long getId() {
+    /** walk or events. */
+    public String getKind() {
+        return kind;
+    }
+
+    /** What found the changes, as stripe_product_changes.source says: backfill (a walk), events or webhook. */
+    public String getSource() {
+        return source;
+    }
+
+    /** Why this run is what it is, when it is not what was asked for (a walk instead of a catch-up), else null. */
+    public String getReason() {
+        return reason;
+    }
+
+    public Long getId() {
         return id;
     }
 
@@ -207,6 +250,10 @@ public class Run {
 
     public synchronized int getPricesLogged() {
         return pricesLogged;
+    }
+
+    public java.time.Instant startedAt() {
+        return startedAt;
     }
 
     public long durationMs() {

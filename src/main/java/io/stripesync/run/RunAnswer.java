@@ -25,6 +25,9 @@ public class RunAnswer {
         if (error != null) {
             answer.put("error", error);
         }
+        if (Run.EVENTS.equals(run.getKind())) {
+            answer.put("events", run.getEvents());
+        }
         answer.put("synced", run.getSynced());
         answer.put("scanned", run.getScanned());
         answer.put("changed", run.getChanged());
@@ -39,6 +42,10 @@ public class RunAnswer {
             answer.put("pricePages", run.getPricePages());
         }
         answer.put("runId", run.getId());
+        answer.put("kind", run.getKind());
+        if (run.getReason() != null) {
+            answer.put("reason", run.getReason());
+        }
         answer.put("trigger", run.getTrigger());
         answer.put("durationMs", run.durationMs());
         answer.put("status", status);

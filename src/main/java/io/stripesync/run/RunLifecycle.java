@@ -38,6 +38,10 @@ public class RunLifecycle {
     public static final String RUN = "syncRun";
     /** Exchange property naming what started the run, when the trigger route's endpoint does not say it. */
     public static final String TRIGGER = "syncTrigger";
+    /** Exchange property: the kind of run to start, walk (the default) or events. */
+    public static final String KIND = "syncKind";
+    /** Exchange property: why a walk runs where a catch-up was asked for (reported in the log and the answer). */
+    public static final String REASON = "syncReason";
     /** Exchange property set by the schedule route: the cron fire time the run is for. */
     public static final String SCHEDULED_FOR = "syncScheduledFor";
     /** MDC key of the run id, on every log line of a run (structured logs carry it as a field). */
@@ -81,20 +85,25 @@ public class RunLifecycle {
     /** Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. */
     public void begin(Exchange exchange) throws SQLException {
         String trigger = triggerOf(exchange);
-        Connection held = lock.acquire();
+        String kind = exchange.getProperty(KIND, Run.WALK, String.class);
+        String reason = exchange.getProperty(REASON, String.class);
+        Connection held = lock.acquire(kind);
         try {
-            long id = records.start(trigger, exchange.getProperty(SCHEDULED_FOR, Date.class));
-            // the product walk's query: the filters Stripe applies itself, and each default price inline (no request)
-            String productParams = productFilter.stripeParams() + (withPrices ? EXPAND_DEFAULT_PRICE : "");
-            Run run = new Run(id, trigger, held, productParams, productFilter.createdFromSeconds(),
-                    productFilter.createdUntilSeconds(), !productFilter.narrowsWalk(), livemode);
+            long id = records.start(kind, trigger, exchange.getProperty(SCHEDULED_FOR, Date.class));
+            Run run = new Run(id, trigger, kind, Run.EVENTS.equals(kind) ? "events" : "backfill", reason, held,
+                    productParams(), productFilter.createdFromSeconds(), productFilter.createdUntilSeconds(),
+                    Run.WALK.equals(kind) && !productFilter.narrowsWalk(), livemode);
             active.add(run);
             exchange.setProperty(RUN, run);
             if (exchange.getIn() instanceof PlatformHttpMessage http) {
                 http.getRequest().setAttribute(TriggerTimeout.RUN_ID, id); // for the answer past SYNC_HTTP_TIMEOUT
             }
             MDC.put(MDC_RUN_ID, String.valueOf(id));
-            log.info("Sync run {} started (trigger: {})", id, trigger);
+            if (Run.WALK.equals(kind)) {
+                log.info("Sync run {} started (trigger: {}){}", id, trigger, reason == null ? "" : ": " + reason);
+            } else {
+                log.info("Events catch-up {} started (trigger: {})", id, trigger);
+            }
             if (keyCanWrite && keyAdviceGiven.compareAndSet(false, true)) {
                 log.warn("STRIPE_SECRET_KEY is a secret key (sk_...), which can also change your Stripe account; this "
                         + "service only reads. A restricted key (rk_...) with read access to Products and Prices is "
@@ -104,6 +113,16 @@ public class RunLifecycle {
             lock.release(held);
             throw e;
         }
+    }
+
+    /** The query of a product list: the filters Stripe applies itself, and each default price inline (no request). */
+    public String productParams() {
+        return productFilter.stripeParams() + (withPrices ? EXPAND_DEFAULT_PRICE : "");
+    }
+
+    /** The run of one webhook delivery: counted like a run's, not recorded. */
+    public Run webhookRun() {
+        return Run.unrecorded(productParams(), livemode);
     }
 
     /**
@@ -148,9 +167,11 @@ public class RunLifecycle {
 
     /** Another run holds the lock: answer 409 and leave that run alone. */
     public void busy(Exchange exchange) {
+        String kind = exchange.getProperty(KIND, Run.WALK, String.class);
         metrics.runRefused(triggerOf(exchange));
-        log.info("Sync not started (trigger: {}): another run is in progress", triggerOf(exchange));
-        answer.refused(exchange, 409, new SyncAlreadyRunningException().getMessage());
+        log.info("{} not started (trigger: {}): another is in progress",
+                Run.EVENTS.equals(kind) ? "Events catch-up" : "Sync", triggerOf(exchange));
+        answer.refused(exchange, 409, new SyncAlreadyRunningException(kind).getMessage());
     }
 
     /**
@@ -178,7 +199,10 @@ public class RunLifecycle {
         metrics.runEnded(run.getTrigger(), status, Duration.ofMillis(run.durationMs()), run.getPages(),
                 run.getScanned(), run.getSynced(), run.getSkipped(), run.getFailed());
         lastSuccessfulRun.refresh();
-        if (error == null) {
+        if (error == null && Run.EVENTS.equals(run.getKind())) {
+            log.info("Events catch-up {} succeeded in {} ms: {} events, {} synced, {} changed, {} deleted",
+                    run.getId(), run.durationMs(), run.getEvents(), run.getSynced(), run.getChanged(), run.getDeleted());
+        } else if (error == null) {
             log.info("Sync run {} succeeded in {} ms: {} pages, {} scanned, {} synced, {} changed, {} deleted, "
                     + "{} filtered, {} skipped (already logged)", run.getId(), run.durationMs(), run.getPages(),
                     run.getScanned(), run.getSynced(), run.getChanged(), run.getDeleted(), run.getFiltered(),

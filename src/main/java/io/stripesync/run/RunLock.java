@@ -22,15 +22,22 @@ public class RunLock {
     private static final Logger log = LoggerFactory.getLogger(RunLock.class);
 
     private final DataSource dataSource;
-    private final long lockKey;
+    private final long walkKey;
+    private final long eventsKey;
 
-    public RunLock(DataSource dataSource, @Value("${sync.lock-key}") long lockKey) {
+    public RunLock(DataSource dataSource, @Value("${sync.lock-key}") long walkKey,
+                   @Value("${sync.events.lock-key}") long eventsKey) {
         this.dataSource = dataSource;
-        this.lockKey = lockKey;
+        this.walkKey = walkKey;
+        this.eventsKey = eventsKey;
     }
 
-    /** The connection holding the lock, or {@link SyncAlreadyRunningException} when another run holds it. */
-    public Connection acquire() throws SQLException {
+    /**
+     * The connection holding the lock of this kind of run (one walk at a time, one catch-up at a time: the two may
+     * overlap), or {@link SyncAlreadyRunningException} when another run of the kind holds it.
+     */
+    public Connection acquire(String kind) throws SQLException {
+        long lockKey = Run.EVENTS.equals(kind) ? eventsKey : walkKey;
         Connection connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(false);
@@ -42,7 +49,7 @@ public class RunLock {
                     }
                 }
             }
-            throw new SyncAlreadyRunningException();
+            throw new SyncAlreadyRunningException(kind);
         } catch (RuntimeException | SQLException e) {
             release(connection);
             throw e;

@@ -28,15 +28,15 @@ public class RunRecords {
     }
 
     /** Marks runs whose process died as interrupted (call holding the run lock), and records a new 'running' run. */
-    long start(String trigger, Date scheduledFor) {
-        jdbc.update(closeAbandoned);
-        return jdbc.queryForObject(insert, Long.class, trigger, new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
+    long start(String kind, String trigger, Date scheduledFor) {
+        jdbc.update(closeAbandoned, kind);
+        return jdbc.queryForObject(insert, Long.class, kind, trigger, new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
                 scheduledFor == null ? null : scheduledFor.toInstant().atOffset(ZoneOffset.UTC)));
     }
 
     void finish(Run run, String status, String error) {
         jdbc.update(finish, status, run.getPages(), run.getScanned(), run.getSynced(), run.getSkipped(),
-                run.getFailed(), run.getChanged(), run.getDeleted(), run.getFiltered(), run.getAltered(), error, run.getId());
+                run.getFailed(), run.getChanged(), run.getDeleted(), run.getFiltered(), run.getAltered(), run.getEvents(), error, run.getId());
     }
 
     /** Products of one page set aside ({@code failure}) or logged altered ({@code warning}): {id, reason, raw} each. */

@@ -1,6 +1,8 @@
 package io.stripesync.walk;
 
 import io.stripesync.run.Run;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +22,8 @@ public class Window {
     static final long STRIPE_LAUNCH = 1_293_840_000L;
 
     /** Handed out last by a walk's window source: nothing to walk, the walk is over (see {@link WindowSource}). */
+    static final String EVENTS = "/v1/events";
+
     static final Window END = new Window(null, "", "", null, null, false);
 
     private final Run run;
@@ -50,6 +54,32 @@ public class Window {
         return new Window(run, Run.PRICES, "", null, null, false);
     }
 
+    /**
+     * One page of up to 100 given products, re-read at the pinned API version after events named them
+     * ({@code ids[]} cannot be combined with a cursor: a window of 100 ids is one page).
+     */
+    public static Window idsOf(Run run, List<String> productIds) {
+        StringBuilder params = new StringBuilder(run.productParams());
+        for (String id : productIds) {
+            params.append("&ids%5B%5D=").append(URLEncoder.encode(id, StandardCharsets.UTF_8));
+        }
+        return new Window(run, Run.PRODUCTS, params.toString(), null, null, false);
+    }
+
+    /** Stripe's events of the given types created at or after {@code since} (unix seconds), newest first. */
+    public static Window eventsOf(Run run, List<String> types, long since) {
+        StringBuilder params = new StringBuilder();
+        for (String type : types) {
+            params.append("&types%5B%5D=").append(URLEncoder.encode(type, StandardCharsets.UTF_8));
+        }
+        return new Window(run, EVENTS, params.toString(), since, null, false);
+    }
+
+    /** The marker that ends a walk: nothing to walk (also the catch-up's list when it has no cursor yet). */
+    public static Window endOfWalk() {
+        return END;
+    }
+
     /** Read by the split: the marker that ends the walk, with nothing to walk. */
     public boolean isEndOfWalk() {
         return this == END;
@@ -63,6 +93,11 @@ public class Window {
     /** Read by the route: the window walks prices (logged by sync-log-prices-page) rather than products. */
     public boolean isPrices() {
         return Run.PRICES.equals(listPath);
+    }
+
+    /** Read by the route: the window lists Stripe's events (gathered by events-collect-page). */
+    public boolean isEvents() {
+        return EVENTS.equals(listPath);
     }
 
     /** Read by the route: the walk's fixed parameters and the window's bounds, each starting with &amp;. */

@@ -33,6 +33,9 @@ public class StripeCatalogue implements ProductSource {
     private final List<Map<String, Object>> prices = new ArrayList<>();
     private final Map<String, Integer> pricePositionById = new HashMap<>();
     private long sequence;
+    /** Stripe's events, newest first, as GET /v1/events lists them. */
+    private final List<Map<String, Object>> events = new ArrayList<>();
+    private long eventSequence;
 
     /** A product shaped exactly like Stripe's fixture, with the given id, name and creation time. */
     public static Map<String, Object> product(String id, String name, long created) {
@@ -123,7 +126,104 @@ public class StripeCatalogue implements ProductSource {
         return ids;
     }
 
+    /**
+     * Creates a product as the dashboard would: listed from now on, with a {@code product.created} event (and a
+     * {@code price.created} one for its default price).
+     */
+    public synchronized Map<String, Object> create(String id, String name) {
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> product = product(id, name, now);
+        String priceId = "price_" + id.substring(id.indexOf('_') + 1);
+        Map<String, Object> price = price(priceId, id, "usd", 500L, now);
+        prices.add(price);
+        product.put("default_price", priceId);
+        products.add(product);
+        reorder();
+        emit("price.created", price);
+        emit("product.created", product);
+        return product;
+    }
+
+    /** Changes a product as the dashboard would: {@code updated} moves on, a {@code product.updated} event. */
+    @SuppressWarnings("unchecked")
+    public synchronized void update(String id, Map<String, Object> changes) {
+        Map<String, Object> product = products.get(positionById.get(id));
+        Map<String, Object> previous = new LinkedHashMap<>();
+        changes.keySet().forEach(field -> previous.put(field, product.get(field)));
+        product.putAll(changes);
+        product.put("updated", Math.max(Instant.now().getEpochSecond(), ((Number) product.get("updated")).longValue() + 1));
+        Map<String, Object> event = emit("product.updated", product);
+        ((Map<String, Object>) event.get("data")).put("previous_attributes", previous);
+    }
+
+    /** A new default price for a product: a {@code price.created} and a {@code product.updated} event. */
+    public synchronized String changeDefaultPrice(String productId, long unitAmount) {
+        String priceId = "price_" + productId.substring(productId.indexOf('_') + 1) + "_" + (++eventSequence);
+        Map<String, Object> price = price(priceId, productId, "usd", unitAmount, Instant.now().getEpochSecond());
+        prices.add(price);
+        reorder();
+        emit("price.created", price);
+        update(productId, Map.of("default_price", priceId));
+        return priceId;
+    }
+
+    /** Deletes a product as the dashboard would: no longer listed, a {@code product.deleted} event. */
+    public synchronized void delete(String id) {
+        Map<String, Object> product = products.get(positionById.get(id));
+        remove(id);
+        emit("product.deleted", product);
+    }
+
+    /** Records an event of any type (other types than products' and prices' too). */
+    public synchronized Map<String, Object> emit(String type, Map<String, Object> object) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("object", JSON.convertValue(object, new TypeReference<LinkedHashMap<String, Object>>() {}));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("id", String.format("evt_StandIn%010d", ++eventSequence));
+        event.put("object", "event");
+        event.put("api_version", "2020-08-27");
+        event.put("created", Instant.now().getEpochSecond());
+        event.put("data", data);
+        event.put("livemode", false);
+        event.put("pending_webhooks", 0);
+        event.put("type", type);
+        events.add(0, event);
+        return event;
+    }
+
+    /**
+     * One page of {@code GET /v1/events}: newest first, of the given types (all when empty), created at or after
+     * {@code createdGte} (when not null), after {@code startingAfter}. Null when the cursor is unknown.
+     */
+    public synchronized Map<String, Object> eventsPage(int limit, String startingAfter, List<String> types,
+                                                       Long createdGte) {
+        List<Map<String, Object>> matching = events.stream()
+                .filter(e -> types.isEmpty() || types.contains(e.get("type")))
+                .filter(e -> createdGte == null || ((Number) e.get("created")).longValue() >= createdGte).toList();
+        int from = 0;
+        if (startingAfter != null) {
+            from = -1;
+            for (int i = 0; i < matching.size(); i++) {
+                if (startingAfter.equals(matching.get(i).get("id"))) {
+                    from = i + 1;
+                }
+            }
+            if (from < 0) {
+                return null;
+            }
+        }
+        int to = Math.min(matching.size(), from + limit);
+        return ProductSource.listPage(new ArrayList<>(matching.subList(from, to)), to < matching.size(), "/v1/events");
+    }
+
+    /** The events recorded so far, newest first. */
+    public synchronized List<Map<String, Object>> events() {
+        return List.copyOf(events);
+    }
+
     public synchronized void clear() {
+        events.clear();
+        eventSequence = 0;
         products.clear();
         positionById.clear();
         prices.clear();

@@ -42,6 +42,7 @@ public class StripeStandIn {
     private final StripeCatalogue catalogue = new StripeCatalogue();
     private final AtomicInteger productListRequests = new AtomicInteger();
     private final AtomicInteger priceListRequests = new AtomicInteger();
+    private final AtomicInteger eventListRequests = new AtomicInteger();
     private final WireMockServer server;
     private volatile ProductSource source = catalogue;
     private volatile double faultProbability;
@@ -140,6 +141,15 @@ public class StripeStandIn {
         return server.findAll(getRequestedFor(urlPathEqualTo("/v1/products")));
     }
 
+    public List<LoggedRequest> eventListRequests() {
+        return server.findAll(getRequestedFor(urlPathEqualTo("/v1/events")));
+    }
+
+    /** Event-list requests answered by the stand-in since the last reset (also when not recording requests). */
+    public int eventListRequestCount() {
+        return eventListRequests.get();
+    }
+
     public List<LoggedRequest> priceListRequests() {
         return server.findAll(getRequestedFor(urlPathEqualTo("/v1/prices")));
     }
@@ -151,6 +161,7 @@ public class StripeStandIn {
         source = catalogue;
         productListRequests.set(0);
         priceListRequests.set(0);
+        eventListRequests.set(0);
         faultProbability = 0;
         faultsInjected.clear();
         rateLimit(0);
@@ -172,6 +183,8 @@ public class StripeStandIn {
         server.stubFor(get(urlPathEqualTo("/v1/products")).atPriority(CATALOGUE_PRIORITY)
                 .willReturn(aResponse().withTransformers(ProductList.NAME)));
         server.stubFor(get(urlPathEqualTo("/v1/prices")).atPriority(CATALOGUE_PRIORITY)
+                .willReturn(aResponse().withTransformers(ProductList.NAME)));
+        server.stubFor(get(urlPathEqualTo("/v1/events")).atPriority(CATALOGUE_PRIORITY)
                 .willReturn(aResponse().withTransformers(ProductList.NAME)));
     }
 
@@ -205,7 +218,11 @@ public class StripeStandIn {
         public ResponseDefinition transform(ServeEvent serveEvent) {
             Request request = serveEvent.getRequest();
             boolean prices = request.getUrl().startsWith("/v1/prices");
-            (prices ? priceListRequests : productListRequests).incrementAndGet();
+            if (request.getUrl().startsWith("/v1/events")) {
+                eventListRequests.incrementAndGet();
+            } else {
+                (prices ? priceListRequests : productListRequests).incrementAndGet();
+            }
             if (overRateLimit()) {
                 rateLimited.incrementAndGet();
                 return aResponse().withStatus(429).withHeader("Stripe-Rate-Limited-Reason", "global-rate")
@@ -227,6 +244,19 @@ public class StripeStandIn {
                         "This value must be greater than or equal to 1 and less than or equal to 100."));
             }
             String startingAfter = param(request, "starting_after");
+            if (request.getUrl().startsWith("/v1/events")) {
+                QueryParameter types = request.queryParameter("types[]");
+                String gte = param(request, "created[gte]");
+                Map<String, Object> events = catalogue.eventsPage(limit, startingAfter,
+                        types.isPresent() ? types.values() : List.of(), gte == null ? null : Long.valueOf(gte));
+                return events == null ? json(400, errorBody("invalid_request_error", "resource_missing",
+                        "No such event: '" + startingAfter + "'")) : json(200, write(events));
+            }
+            QueryParameter ids = request.queryParameter("ids[]");
+            if (ids.isPresent() && startingAfter != null) {
+                return json(400, errorBody("invalid_request_error", null,
+                        "You cannot pass `ids` together with `starting_after` or `ending_before`."));
+            }
             Map<String, Object> page = prices ? source.pricesPage(limit, startingAfter)
                     : source.page(limit, startingAfter, filterOf(request));
             if (page == null) {
@@ -298,6 +328,11 @@ public class StripeStandIn {
 
         private Predicate<Map<String, Object>> filterOf(Request request) {
             Predicate<Map<String, Object>> filter = p -> true;
+            QueryParameter ids = request.queryParameter("ids[]");
+            if (ids.isPresent()) {
+                java.util.Set<String> wanted = new java.util.HashSet<>(ids.values());
+                filter = filter.and(p -> wanted.contains(p.get("id")));
+            }
             String active = param(request, "active");
             if (active != null) {
                 filter = filter.and(p -> String.valueOf(p.get("active")).equals(active));
@@ -331,6 +366,14 @@ public class StripeStandIn {
                 return value == null ? fallback : Integer.parseInt(value);
             } catch (NumberFormatException e) {
                 return -1;
+            }
+        }
+
+        private String write(Object value) {
+            try {
+                return JSON.writeValueAsString(value);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
             }
         }
 
