@@ -74,7 +74,7 @@ public class StripeEvents {
         if (position.isEmpty()) {
             cursor.startFrom(Instant.now());
             log.info("Events catch-up {}: no cursor yet: starting from now (the walk covers the past)", run.getId());
-            return Window.endOfWalk();
+            return Window.none();
         }
         Instant from = position.get().eventCreated() != null ? position.get().eventCreated() : position.get().readAt();
         return Window.eventsOf(run, TYPES, from.getEpochSecond() - SLACK_SECONDS);

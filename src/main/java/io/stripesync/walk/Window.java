@@ -76,7 +76,7 @@ public class Window {
     }
 
     /** The marker that ends a walk: nothing to walk (also the catch-up's list when it has no cursor yet). */
-    public static Window endOfWalk() {
+    public static Window none() {
         return END;
     }
 
