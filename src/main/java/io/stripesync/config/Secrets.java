@@ -2,7 +2,7 @@ package io.stripesync.config;
 
 import java.util.List;
 import java.util.Objects;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,11 +15,9 @@ public class Secrets {
     private final List<String> values;
     private final String stripeSecretKey;
 
-    public Secrets(@Value("${stripe.secret-key:}") String stripeSecretKey,
-                   @Value("${sync.api-token:}") String apiToken,
-                   @Value("${spring.datasource.password:}") String databasePassword) {
-        this.stripeSecretKey = stripeSecretKey;
-        this.values = java.util.stream.Stream.of(stripeSecretKey, apiToken, databasePassword)
+    public Secrets(StripeSettings stripe, SyncSettings sync, DataSourceProperties dataSource) {
+        this.stripeSecretKey = stripe.secretKey();
+        this.values = java.util.stream.Stream.of(stripeSecretKey, sync.apiToken(), dataSource.getPassword())
                 .filter(Objects::nonNull)
                 .filter(s -> s.length() >= 4)
                 .toList();

@@ -1,5 +1,6 @@
 package io.stripesync.run;
 
+import io.stripesync.config.SyncSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,7 +8,6 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,9 +24,9 @@ public class RunLock {
     private final DataSource dataSource;
     private final long lockKey;
 
-    public RunLock(DataSource dataSource, @Value("${sync.lock-key}") long lockKey) {
+    public RunLock(DataSource dataSource, SyncSettings settings) {
         this.dataSource = dataSource;
-        this.lockKey = lockKey;
+        this.lockKey = settings.lockKey();
     }
 
     /** The connection holding the lock, or {@link SyncAlreadyRunningException} when another run holds it. */
