@@ -6,10 +6,10 @@ import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.quartz.CronExpression;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
@@ -31,7 +31,9 @@ import org.springframework.stereotype.Component;
 public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware {
 
     static final int MIN_TOKEN_LENGTH = 16;
-    private static final Pattern STRIPE_KEY = Pattern.compile("(sk|rk)_(test|live)_[0-9A-Za-z]{8,}");
+    /** Stripe does not document what follows the prefix: only a clearly truncated key is refused here. */
+    static final int MIN_STRIPE_KEY_LENGTH = 20;
+    private static final List<String> STRIPE_KEY_PREFIXES = List.of("sk_test_", "sk_live_", "rk_test_", "rk_live_");
 
     /**
      * Environment variables renamed to the rule (property {@code a.b-c.d} is {@code A_B_C_D}), still read under
@@ -109,9 +111,13 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
             throw new InvalidSettingException("STRIPE_SECRET_KEY", "is not set: give a Stripe secret key (sk_...) "
                     + "or a restricted key (rk_...) with read access to Products");
         }
-        if (!STRIPE_KEY.matcher(key).matches()) {
+        if (STRIPE_KEY_PREFIXES.stream().noneMatch(key::startsWith)) {
             throw new InvalidSettingException("STRIPE_SECRET_KEY", "is malformed (" + Secrets.mask(key)
                     + "): expected sk_test_..., sk_live_..., rk_test_... or rk_live_...");
+        }
+        if (key.length() < MIN_STRIPE_KEY_LENGTH) {
+            throw new InvalidSettingException("STRIPE_SECRET_KEY", "is too short (" + Secrets.mask(key)
+                    + "): a Stripe key has at least " + MIN_STRIPE_KEY_LENGTH + " characters");
         }
     }
 

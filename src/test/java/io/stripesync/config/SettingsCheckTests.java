@@ -51,6 +51,8 @@ class SettingsCheckTests {
         assertInvalid(valid().withProperty("stripe.secret-key", "pk_test_51Publishable0123"), "STRIPE_SECRET_KEY",
                 "pk_test_51Publishable0123");
         assertInvalid(valid().withProperty("stripe.secret-key", "sk_test_short"), "STRIPE_SECRET_KEY", "sk_test_short");
+        assertInvalid(valid().withProperty("stripe.secret-key", "sk_tst_0000000000000000"), "STRIPE_SECRET_KEY",
+                "sk_tst_0000000000000000");
         assertInvalid(valid().withProperty("stripe.api-base-url", "api.stripe.com"), "STRIPE_API_BASE_URL", null);
         assertInvalid(valid().withProperty("stripe.page-size", "101"), "STRIPE_PAGE_SIZE", null);
         assertInvalid(valid().withProperty("stripe.page-size", "0"), "STRIPE_PAGE_SIZE", null);
@@ -76,6 +78,17 @@ class SettingsCheckTests {
         assertInvalid(valid().withProperty("sync.walk.concurrency", "8"), "SYNC_DB_POOL_SIZE", null);
         assertInvalid(valid().withProperty("sync.http.timeout", "soon"), "SYNC_HTTP_TIMEOUT", null);
         assertInvalid(valid().withProperty("sync.lock-key", "any"), "SYNC_LOCK_KEY", null);
+    }
+
+    @Test
+    void stripeKeysAreRefusedOnlyForTheirPrefixOrLength() {
+        for (String key : new String[] {"sk_test_acceptance_0000000000000000", "rk_live_0123456789ab", KEY,
+                "sk_live_51H-with.any+characters/after"}) {
+            assertThatCode(() -> SettingsCheck.check(valid().withProperty("stripe.secret-key", key)))
+                    .as(key).doesNotThrowAnyException();
+        }
+        assertInvalid(valid().withProperty("stripe.secret-key", "sk_test_0123456789a"), "STRIPE_SECRET_KEY",
+                "sk_test_0123456789a");
     }
 
     @Test
