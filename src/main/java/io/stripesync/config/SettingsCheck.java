@@ -81,7 +81,7 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
     }
 
     /** The environment variable of a property by the rule: {@code sync.walk.concurrency} is SYNC_WALK_CONCURRENCY. */
-    static String variableOf(String property) {
+    private static String variableOf(String property) {
         return property.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
