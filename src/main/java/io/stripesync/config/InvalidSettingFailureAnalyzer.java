@@ -9,6 +9,6 @@ public class InvalidSettingFailureAnalyzer extends AbstractFailureAnalyzer<Inval
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidSettingException cause) {
         return new FailureAnalysis("Invalid setting: " + cause.getMessage(),
-                "Fix " + cause.setting() + " (see the configuration table in README.md) and start again.", cause);
+                "Fix " + cause.setting() + " (see docs/configuration.md) and start again.", cause);
     }
 }

@@ -3,7 +3,7 @@ package io.stripesync.config;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.Objects;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,13 +16,11 @@ public class Secrets {
     private final List<String> values;
     private final String stripeSecretKey;
 
-    public Secrets(@Value("${stripe.secret-key:}") String stripeSecretKey,
-                   @Value("${sync.api-token:}") String apiToken,
-                   @Value("${spring.datasource.password:}") String databasePassword,
-                   @Value("${stripe.webhook-secret:}") String webhookSecrets) {
-        this.stripeSecretKey = stripeSecretKey;
-        this.values = java.util.stream.Stream.concat(Stream.of(stripeSecretKey, apiToken, databasePassword),
-                        Stream.of(webhookSecrets.split(",")).map(String::trim))
+    public Secrets(StripeSettings stripe, SyncSettings sync, DataSourceProperties dataSource) {
+        this.stripeSecretKey = stripe.secretKey();
+        this.values = java.util.stream.Stream.concat(
+                        Stream.of(stripeSecretKey, sync.apiToken(), dataSource.getPassword()),
+                        stripe.webhookSecrets().stream())
                 .filter(Objects::nonNull)
                 .filter(s -> s.length() >= 4)
                 .toList();

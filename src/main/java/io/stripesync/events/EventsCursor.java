@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
+import io.stripesync.config.SyncSettings;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -33,9 +33,9 @@ public class EventsCursor {
     private final JdbcTemplate jdbc;
     private final Duration maxAge;
 
-    public EventsCursor(JdbcTemplate jdbc, @Value("${sync.events.max-age}") Duration maxAge) {
+    public EventsCursor(JdbcTemplate jdbc, SyncSettings settings) {
         this.jdbc = jdbc;
-        this.maxAge = maxAge;
+        this.maxAge = settings.events().maxAge();
     }
 
     public Optional<Position> position() {

@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.stripesync.config.StripeSettings;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,13 +49,10 @@ public class WebhookSignature {
     private final int maxBodyBytes;
     private final EventMetrics metrics;
 
-    public WebhookSignature(@Value("${stripe.webhook-secret:}") String secrets,
-                            @Value("${stripe.webhook-tolerance-seconds}") long toleranceSeconds,
-                            @Value("${stripe.webhook-max-body-bytes}") int maxBodyBytes, EventMetrics metrics) {
-        this.secrets = Arrays.stream(secrets.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
-        this.toleranceSeconds = toleranceSeconds;
-        this.maxBodyBytes = maxBodyBytes;
+    public WebhookSignature(StripeSettings stripe, EventMetrics metrics) {
+        this.secrets = stripe.webhookSecrets().stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+        this.toleranceSeconds = stripe.webhookToleranceSeconds();
+        this.maxBodyBytes = stripe.webhookMaxBodyBytes();
         this.metrics = metrics;
     }
 

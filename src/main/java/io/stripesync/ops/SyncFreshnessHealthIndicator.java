@@ -1,9 +1,9 @@
 package io.stripesync.ops;
 
+import io.stripesync.config.SyncSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
@@ -22,9 +22,9 @@ public class SyncFreshnessHealthIndicator implements HealthIndicator {
     private final Instant startedAt = Instant.now();
 
     public SyncFreshnessHealthIndicator(LastSuccessfulRun lastSuccessfulRun,
-                                        @Value("${sync.health.max-age}") Duration maxAge) {
+                                        SyncSettings settings) {
         this.lastSuccessfulRun = lastSuccessfulRun;
-        this.maxAge = maxAge;
+        this.maxAge = settings.health().maxAge();
     }
 
     @Override

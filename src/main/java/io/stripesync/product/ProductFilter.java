@@ -2,6 +2,7 @@ package io.stripesync.product;
 
 import io.stripesync.config.MetadataPairs;
 import io.stripesync.config.Moments;
+import io.stripesync.config.SyncSettings;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,14 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Which products are logged, from the filter settings (SYNC_INCLUDE_ARCHIVED, SYNC_CREATED_AFTER,
- * SYNC_CREATED_BEFORE, SYNC_FILTER_METADATA, SYNC_EXCLUDE_IDS). What Stripe can filter itself is sent as query
- * parameters ({@link #stripeParams()}), so a narrower walk costs fewer requests; {@link #wants} checks every product
- * all the same. The team's own rule comes after this, in routes/product-rules.camel.yaml.
+ * Which products are logged, from the filter settings (SYNC_FILTER_INCLUDE_ARCHIVED, SYNC_FILTER_CREATED_AFTER,
+ * SYNC_FILTER_CREATED_BEFORE, SYNC_FILTER_METADATA, SYNC_FILTER_EXCLUDE_IDS). What Stripe can filter itself is sent
+ * as query parameters ({@link #stripeParams()}), so a narrower walk costs fewer requests; {@link #wants} checks every
+ * product all the same. The team's own rule comes after this, in routes/product-rules.camel.yaml.
  */
 @Component("productFilter")
 public class ProductFilter {
@@ -29,17 +29,18 @@ public class ProductFilter {
     private final Map<String, Set<String>> metadata;
     private final Set<String> excludedIds;
 
-    public ProductFilter(@Value("${sync.filter.include-archived}") boolean includeArchived,
-                         @Value("${sync.filter.created-after}") String createdAfter,
-                         @Value("${sync.filter.created-before}") String createdBefore,
-                         @Value("${sync.filter.metadata}") String metadata,
-                         @Value("${sync.filter.exclude-ids}") String excludeIds) {
-        this.includeArchived = includeArchived;
-        this.createdFrom = createdAfter.isBlank() ? null : Moments.parse(createdAfter);
-        this.createdBefore = createdBefore.isBlank() ? null : Moments.parse(createdBefore);
-        this.metadata = MetadataPairs.parse(metadata);
-        this.excludedIds = Arrays.stream(excludeIds.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+    public ProductFilter(SyncSettings settings) {
+        SyncSettings.Filter filter = settings.filter();
+        this.includeArchived = filter.includeArchived();
+        this.createdFrom = momentOrNull(filter.createdAfter());
+        this.createdBefore = momentOrNull(filter.createdBefore());
+        this.metadata = MetadataPairs.parse(filter.metadata());
+        this.excludedIds = Arrays.stream(filter.excludeIds().split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Instant momentOrNull(String text) {
+        return text.isBlank() ? null : Moments.parse(text);
     }
 
     /** Whether the settings let this (well-formed) product into the log. */
@@ -69,12 +70,12 @@ public class ProductFilter {
         return includeArchived ? "" : "&active=true";
     }
 
-    /** SYNC_CREATED_AFTER in unix seconds (the walk's created[gte]), or null. */
+    /** SYNC_FILTER_CREATED_AFTER in unix seconds (the walk's created[gte]), or null. */
     public Long createdFromSeconds() {
         return createdFrom == null ? null : createdFrom.getEpochSecond();
     }
 
-    /** SYNC_CREATED_BEFORE in unix seconds (the walk's created[lt]), or null. */
+    /** SYNC_FILTER_CREATED_BEFORE in unix seconds (the walk's created[lt]), or null. */
     public Long createdUntilSeconds() {
         return createdBefore == null ? null : createdBefore.getEpochSecond();
     }

@@ -3,6 +3,7 @@ package io.stripesync.product;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.config.LogSafe;
+import io.stripesync.config.SyncSettings;
 import io.stripesync.walk.WindowSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +16,6 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -59,10 +59,10 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
     private final ObjectMapper json;
     private final boolean withPrices;
 
-    public ProductsLog(JdbcTemplate jdbc, ObjectMapper json, @Value("${sync.prices.enabled}") boolean withPrices) {
+    public ProductsLog(JdbcTemplate jdbc, ObjectMapper json, SyncSettings settings) {
         this.jdbc = jdbc;
         this.json = json;
-        this.withPrices = withPrices;
+        this.withPrices = settings.prices().enabled();
     }
 
     /** Which of the page's products the log already holds, and how it last saw them: one statement per page. */

@@ -2,17 +2,14 @@ package io.stripesync.product;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Map;
+import io.stripesync.config.SyncSettings;
 import java.util.TreeMap;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * The project renames (old name: new name, {@code sync.project.renames} in config/application.yaml), handed to the
  * page's statement as a JSON object. The attribution itself is SQL, {@code stripe_project_of}: the value of the
- * metadata key SYNC_PROJECT_KEY, else SYNC_DEFAULT_PROJECT, renamed when listed here.
+ * metadata key SYNC_PROJECT_METADATA_KEY, else SYNC_DEFAULT_PROJECT, renamed when listed here.
  */
 @Component("projectAttribution")
 public class ProjectAttribution {
@@ -21,11 +18,9 @@ public class ProjectAttribution {
 
     private final String renamesJson;
 
-    public ProjectAttribution(Environment environment) {
-        Map<String, String> renames = Binder.get(environment)
-                .bind("sync.project.renames", Bindable.mapOf(String.class, String.class)).orElse(Map.of());
+    public ProjectAttribution(SyncSettings settings) {
         try {
-            this.renamesJson = JSON.writeValueAsString(new TreeMap<>(renames));
+            this.renamesJson = JSON.writeValueAsString(new TreeMap<>(settings.project().renames()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.config.LogSafe;
 import io.stripesync.config.Secrets;
+import io.stripesync.config.SyncSettings;
 import io.stripesync.ops.SyncMetrics;
 import io.stripesync.walk.StripePage.MalformedStripePageException;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.stereotype.Component;
@@ -48,11 +48,10 @@ public class Failures {
     private final String maskedKey;
     private final long maxTotalWaitMs;
 
-    public Failures(SyncMetrics metrics, Secrets secrets,
-                    @Value("${sync.retry.max-total-wait-ms}") long maxTotalWaitMs) {
+    public Failures(SyncMetrics metrics, Secrets secrets, SyncSettings settings) {
         this.metrics = metrics;
         this.maskedKey = secrets.maskedStripeKey();
-        this.maxTotalWaitMs = maxTotalWaitMs;
+        this.maxTotalWaitMs = settings.retry().maxTotalWaitMs();
     }
 
     /**

@@ -48,8 +48,8 @@ public class Run {
 
     /**
      * @param productParams the fixed query parameters of the product walk (filters Stripe applies, expansion)
-     * @param createdFrom   first creation second of the walk (SYNC_CREATED_AFTER), or null for all of the past
-     * @param createdUntil  creation second the walk stops before (SYNC_CREATED_BEFORE), or null for now
+     * @param createdFrom   first creation second of the walk (SYNC_FILTER_CREATED_AFTER), or null for all of the past
+     * @param createdUntil  creation second the walk stops before (SYNC_FILTER_CREATED_BEFORE), or null for now
      * @param wholeCatalogue whether the walk lists every product, so that one not listed is deleted in Stripe
      */
     Run(Long id, String trigger, String kind, String source, String reason, Connection lockConnection,

@@ -1,6 +1,8 @@
 package io.stripesync.run;
 
 import io.stripesync.config.Secrets;
+import io.stripesync.config.StripeSettings;
+import io.stripesync.config.SyncSettings;
 import io.stripesync.ops.LastSuccessfulRun;
 import io.stripesync.ops.SyncMetrics;
 import io.stripesync.product.ProductFilter;
@@ -19,7 +21,6 @@ import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
@@ -67,8 +68,7 @@ public class RunLifecycle {
 
     public RunLifecycle(RunLock lock, RunRecords records, RunAnswer answer, Failures failures, Secrets secrets,
                         SyncMetrics metrics, LastSuccessfulRun lastSuccessfulRun, ProductFilter productFilter,
-                        @Value("${sync.prices.enabled}") boolean withPrices,
-                        @Value("${stripe.secret-key}") String stripeKey) {
+                        SyncSettings settings, StripeSettings stripe) {
         this.lock = lock;
         this.records = records;
         this.answer = answer;
@@ -77,9 +77,9 @@ public class RunLifecycle {
         this.metrics = metrics;
         this.lastSuccessfulRun = lastSuccessfulRun;
         this.productFilter = productFilter;
-        this.withPrices = withPrices;
-        this.livemode = stripeKey.contains("_live_");
-        this.keyCanWrite = stripeKey.startsWith("sk_");
+        this.withPrices = settings.prices().enabled();
+        this.livemode = stripe.livemode();
+        this.keyCanWrite = stripe.secretKey().startsWith("sk_");
     }
 
     /** Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. */

@@ -1,5 +1,6 @@
 package io.stripesync.run;
 
+import io.stripesync.config.SyncSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,7 +8,6 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,11 +25,10 @@ public class RunLock {
     private final long walkKey;
     private final long eventsKey;
 
-    public RunLock(DataSource dataSource, @Value("${sync.lock-key}") long walkKey,
-                   @Value("${sync.events.lock-key}") long eventsKey) {
+    public RunLock(DataSource dataSource, SyncSettings settings) {
         this.dataSource = dataSource;
-        this.walkKey = walkKey;
-        this.eventsKey = eventsKey;
+        this.walkKey = settings.lockKey();
+        this.eventsKey = settings.events().lockKey();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.stripesync.run;
 
+import io.stripesync.config.SyncSettings;
 import io.stripesync.product.PageLog;
 import io.stripesync.product.ProductsLog;
 import io.stripesync.walk.WindowSource;
@@ -8,7 +9,6 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** Counts what a run's pages did into the run, and tells the operator how far it got every few pages. */
@@ -23,9 +23,9 @@ public class RunProgress {
     private final RunRecords records;
     private final int progressEveryPages;
 
-    public RunProgress(RunRecords records, @Value("${sync.progress-every-pages}") int progressEveryPages) {
+    public RunProgress(RunRecords records, SyncSettings settings) {
         this.records = records;
-        this.progressEveryPages = progressEveryPages;
+        this.progressEveryPages = settings.progressEveryPages();
     }
 
     /** A page's products are logged (inserted, or compared and updated): count it, record what was set aside. */

@@ -1,5 +1,6 @@
 package io.stripesync.schedule;
 
+import io.stripesync.config.SyncSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -9,7 +10,6 @@ import org.quartz.impl.jdbcjobstore.JobStoreTX;
 import org.quartz.impl.jdbcjobstore.PostgreSQLDelegate;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,16 +37,14 @@ public class ClusteredScheduler {
 
     @Bean
     @DependsOnDatabaseInitialization
-    SchedulerFactoryBean syncScheduler(DataSource dataSource,
-                                       @Value("${sync.cluster.checkin-interval-ms}") long checkinIntervalMs,
-                                       @Value("${sync.cluster.idle-wait-ms}") long idleWaitMs) {
+    SchedulerFactoryBean syncScheduler(DataSource dataSource, SyncSettings settings) {
         // Quartz looks its connections up by name in a JVM-wide registry: one name per scheduler, never shared
         String connections = CLUSTER_NAME + "-" + UUID.randomUUID();
         DBConnectionManager.getInstance().addConnectionProvider(connections, new DataSourceConnections(dataSource));
 
         Properties quartz = new Properties();
         quartz.setProperty("org.quartz.scheduler.instanceId", "AUTO");
-        quartz.setProperty("org.quartz.scheduler.idleWaitTime", Long.toString(idleWaitMs));
+        quartz.setProperty("org.quartz.scheduler.idleWaitTime", Long.toString(settings.cluster().idleWaitMs()));
         // one job: while it runs here, the next fire time goes to another instance
         quartz.setProperty("org.quartz.threadPool.threadCount", "1");
         quartz.setProperty("org.quartz.jobStore.class", JobStoreTX.class.getName());
@@ -54,7 +52,7 @@ public class ClusteredScheduler {
         quartz.setProperty("org.quartz.jobStore.dataSource", connections);
         quartz.setProperty("org.quartz.jobStore.tablePrefix", "qrtz_");
         quartz.setProperty("org.quartz.jobStore.isClustered", "true");
-        quartz.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(checkinIntervalMs));
+        quartz.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(settings.cluster().checkinIntervalMs()));
         // without it two nodes can both fire one trigger (quartz-scheduler/quartz#107)
         quartz.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
 

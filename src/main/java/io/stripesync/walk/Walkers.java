@@ -1,8 +1,8 @@
 package io.stripesync.walk;
 
+import io.stripesync.config.SyncSettings;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,7 +19,8 @@ public class Walkers {
      * handing its thread back while the next window starts.
      */
     @Bean("syncWalkers")
-    ThreadPoolProfile syncWalkers(@Value("${sync.walk.concurrency}") int concurrency) {
+    ThreadPoolProfile syncWalkers(SyncSettings settings) {
+        int concurrency = settings.walk().concurrency();
         return new ThreadPoolProfileBuilder("syncWalkers").poolSize(concurrency + 2).maxPoolSize(concurrency + 2)
                 .maxQueueSize(-1).build();
     }

@@ -1,5 +1,6 @@
 package io.stripesync.walk;
 
+import io.stripesync.config.SyncSettings;
 import io.stripesync.run.Run;
 import io.stripesync.run.RunLifecycle;
 import java.util.ArrayDeque;
@@ -13,7 +14,6 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,10 +43,9 @@ public class WindowSource {
     private final int concurrency;
     private final long minimumSpanSeconds;
 
-    public WindowSource(@Value("${sync.walk.concurrency}") int concurrency,
-                        @Value("${sync.walk.min-window-seconds}") long minimumSpanSeconds) {
-        this.concurrency = concurrency;
-        this.minimumSpanSeconds = minimumSpanSeconds;
+    public WindowSource(SyncSettings settings) {
+        this.concurrency = settings.walk().concurrency();
+        this.minimumSpanSeconds = settings.walk().minWindowSeconds();
     }
 
     /** The run's product windows, streamed to the split as walkers split them off; {@link Window#END} comes last. */

@@ -1,5 +1,6 @@
 package io.stripesync.web;
 
+import io.stripesync.config.SyncSettings;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -7,7 +8,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -26,8 +26,8 @@ public class ApiTokenFilter extends OncePerRequestFilter {
 
     private final byte[] expected;
 
-    public ApiTokenFilter(@Value("${sync.api-token:}") String apiToken) {
-        this.expected = apiToken.getBytes(StandardCharsets.UTF_8);
+    public ApiTokenFilter(SyncSettings settings) {
+        this.expected = (settings.apiToken() == null ? "" : settings.apiToken()).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.stripesync.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stripesync.config.SyncSettings;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -10,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -27,8 +27,8 @@ public class TriggerBodyFilter extends OncePerRequestFilter {
 
     private final int maxBodyBytes;
 
-    public TriggerBodyFilter(@Value("${sync.http.max-body-bytes}") int maxBodyBytes) {
-        this.maxBodyBytes = maxBodyBytes;
+    public TriggerBodyFilter(SyncSettings settings) {
+        this.maxBodyBytes = settings.http().maxBodyBytes();
     }
 
     @Override

@@ -3,19 +3,36 @@ package io.stripesync.config;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.stripesync.StripeSyncApplication;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.mock.env.MockEnvironment;
 
 class SettingsCheckTests {
 
     private static final String KEY = "sk_test_51Abcdefgh0123456789";
 
+    /** config/application.yaml as shipped, with the required settings given. */
     private static MockEnvironment valid() {
-        return new MockEnvironment()
+        MockEnvironment environment = new MockEnvironment();
+        try {
+            new YamlPropertySourceLoader().load("application.yaml", new FileSystemResource("config/application.yaml"))
+                    .forEach(environment.getPropertySources()::addLast);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return environment
                 .withProperty("stripe.secret-key", KEY)
                 .withProperty("stripe.api-base-url", "https://api.stripe.com")
                 .withProperty("stripe.page-size", "100")
@@ -35,6 +52,8 @@ class SettingsCheckTests {
         assertInvalid(valid().withProperty("stripe.secret-key", "pk_test_51Publishable0123"), "STRIPE_SECRET_KEY",
                 "pk_test_51Publishable0123");
         assertInvalid(valid().withProperty("stripe.secret-key", "sk_test_short"), "STRIPE_SECRET_KEY", "sk_test_short");
+        assertInvalid(valid().withProperty("stripe.secret-key", "sk_tst_0000000000000000"), "STRIPE_SECRET_KEY",
+                "sk_tst_0000000000000000");
         assertInvalid(valid().withProperty("stripe.api-base-url", "api.stripe.com"), "STRIPE_API_BASE_URL", null);
         assertInvalid(valid().withProperty("stripe.page-size", "101"), "STRIPE_PAGE_SIZE", null);
         assertInvalid(valid().withProperty("stripe.page-size", "0"), "STRIPE_PAGE_SIZE", null);
@@ -43,10 +62,73 @@ class SettingsCheckTests {
         assertInvalid(valid().withProperty("sync.api-token", "short-secret"), "SYNC_API_TOKEN", "short-secret");
         assertInvalid(valid().withProperty("spring.datasource.url", ""), "SPRING_DATASOURCE_URL", null);
         assertInvalid(valid().withProperty("spring.datasource.url", "jdbc:mysql://h/db"), "SPRING_DATASOURCE_URL", null);
-        assertInvalid(valid().withProperty("sync.filter.created-after", "last year"), "SYNC_CREATED_AFTER", null);
-        assertInvalid(valid().withProperty("sync.filter.created-before", "2024-13-45"), "SYNC_CREATED_BEFORE", null);
+        assertInvalid(valid().withProperty("sync.filter.created-after", "last year"), "SYNC_FILTER_CREATED_AFTER",
+                null);
+        assertInvalid(valid().withProperty("sync.filter.created-before", "2024-13-45"), "SYNC_FILTER_CREATED_BEFORE",
+                null);
         assertInvalid(valid().withProperty("sync.filter.metadata", "project"), "SYNC_FILTER_METADATA", null);
-        assertInvalid(valid().withProperty("sync.project.metadata-key", " "), "SYNC_PROJECT_KEY", null);
+        assertInvalid(valid().withProperty("sync.project.metadata-key", " "), "SYNC_PROJECT_METADATA_KEY", null);
+        assertInvalid(valid().withProperty("sync.walk.concurrency", "33"), "SYNC_WALK_CONCURRENCY", null);
+        assertInvalid(valid().withProperty("sync.walk.concurrency", "0"), "SYNC_WALK_CONCURRENCY", null);
+        assertInvalid(valid().withProperty("sync.walk.max-requests-per-second", "0"),
+                "SYNC_WALK_MAX_REQUESTS_PER_SECOND", null);
+        assertInvalid(valid().withProperty("sync.walk.max-requests-per-second", "2.5"),
+                "SYNC_WALK_MAX_REQUESTS_PER_SECOND", null);
+        assertInvalid(valid().withProperty("sync.walk.min-window-seconds", "0"), "SYNC_WALK_MIN_WINDOW_SECONDS", null);
+        assertInvalid(valid().withProperty("sync.progress-every-pages", "0"), "SYNC_PROGRESS_EVERY_PAGES", null);
+        assertInvalid(valid().withProperty("sync.walk.concurrency", "8"), "SYNC_DB_POOL_SIZE", null);
+        assertInvalid(valid().withProperty("sync.http.timeout", "soon"), "SYNC_HTTP_TIMEOUT", null);
+        assertInvalid(valid().withProperty("sync.lock-key", "any"), "SYNC_LOCK_KEY", null);
+    }
+
+    @Test
+    void stripeKeysAreRefusedOnlyForTheirPrefixOrLength() {
+        for (String key : new String[] {"sk_test_acceptance_0000000000000000", "rk_live_0123456789ab", KEY,
+                "sk_live_51H-with.any+characters/after"}) {
+            assertThatCode(() -> SettingsCheck.check(valid().withProperty("stripe.secret-key", key)))
+                    .as(key).doesNotThrowAnyException();
+        }
+        assertInvalid(valid().withProperty("stripe.secret-key", "sk_test_0123456789a"), "STRIPE_SECRET_KEY",
+                "sk_test_0123456789a");
+    }
+
+    @Test
+    void formerVariableNamesStillWorkAndTheRuleNamesWin() {
+        Map<String, String> former = Map.of("SYNC_PROJECT_KEY", "team", "SYNC_INCLUDE_ARCHIVED", "false",
+                "SYNC_CREATED_AFTER", "2024-01-01", "SYNC_CREATED_BEFORE", "2025-01-01",
+                "SYNC_EXCLUDE_IDS", "prod_A", "SYNC_MAX_REQUESTS_PER_SECOND", "7");
+        Map<String, String> canonical = Map.of("SYNC_PROJECT_METADATA_KEY", "tier",
+                "SYNC_FILTER_INCLUDE_ARCHIVED", "false", "SYNC_FILTER_CREATED_AFTER", "2023-01-01",
+                "SYNC_FILTER_CREATED_BEFORE", "2026-01-01", "SYNC_FILTER_EXCLUDE_IDS", "prod_B",
+                "SYNC_WALK_MAX_REQUESTS_PER_SECOND", "9");
+        // the six renamed variables, which errors name as "NEW (formerly OLD)"
+        assertThat(SettingsCheck.FORMER_NAMES).containsOnlyKeys(canonical.keySet())
+                .containsValues(former.keySet().toArray(String[]::new));
+
+        SyncSettings byFormerNames = bindWithEnvironment(former);
+        assertThat(byFormerNames.project().metadataKey()).isEqualTo("team");
+        assertThat(byFormerNames.filter()).isEqualTo(new SyncSettings.Filter(false, "2024-01-01", "2025-01-01", "",
+                "prod_A"));
+        assertThat(byFormerNames.walk().maxRequestsPerSecond()).isEqualTo(7);
+
+        SyncSettings byCanonicalNames = bindWithEnvironment(canonical);
+        assertThat(byCanonicalNames.project().metadataKey()).isEqualTo("tier");
+        assertThat(byCanonicalNames.filter()).isEqualTo(new SyncSettings.Filter(false, "2023-01-01", "2026-01-01",
+                "", "prod_B"));
+        assertThat(byCanonicalNames.walk().maxRequestsPerSecond()).isEqualTo(9);
+
+        Map<String, String> both = new HashMap<>(former);
+        both.putAll(canonical);
+        assertThat(bindWithEnvironment(both)).isEqualTo(byCanonicalNames);
+    }
+
+    @Test
+    void errorsNameTheRuleVariableAndMentionTheFormerOne() {
+        MockEnvironment environment = valid();
+        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource("systemEnvironment",
+                Map.of("SYNC_CREATED_AFTER", "last year")));
+        assertThatThrownBy(() -> SettingsCheck.check(environment)).isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("SYNC_FILTER_CREATED_AFTER (formerly SYNC_CREATED_AFTER) is not");
     }
 
     @Test
@@ -84,6 +166,14 @@ class SettingsCheckTests {
 
         assertThatThrownBy(service::run).isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("SYNC_API_TOKEN");
+    }
+
+    /** config/application.yaml under these operating-system environment variables, bound as the service binds it. */
+    private static SyncSettings bindWithEnvironment(Map<String, String> variables) {
+        MockEnvironment environment = valid();
+        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource("systemEnvironment",
+                Map.copyOf(variables)));
+        return Binder.get(environment).bindOrCreate("sync", SyncSettings.class);
     }
 
     private static void assertInvalid(MockEnvironment environment, String setting, String secretValue) {
