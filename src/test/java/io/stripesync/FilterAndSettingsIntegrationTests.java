@@ -1,9 +1,9 @@
 package io.stripesync;
 
+import static io.stripesync.TestJson.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeCatalogue;
 import io.stripesync.standin.StripeStandIn;
 import java.nio.file.Files;
@@ -26,7 +26,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class FilterAndSettingsIntegrationTests {
 
     private static final StripeStandIn STRIPE = StripeStandIn.start(0);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long BASE = Instant.parse("2024-01-01T00:00:00Z").getEpochSecond();
     private static final String APP_TABLE = "CREATE TABLE stripe_products_log (id bigserial PRIMARY KEY, "
             + "stripe_product_id text UNIQUE, name text, active boolean, livemode boolean, source text);";

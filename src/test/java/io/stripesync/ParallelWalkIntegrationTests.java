@@ -1,15 +1,12 @@
 package io.stripesync;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.stripesync.TestJson.JSON;
+import static io.stripesync.standin.StripeStandIn.stripeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeCatalogue;
-import io.stripesync.standin.StripeStandIn;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +23,6 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"sync.walk.concurrency=6", "sync.walk.max-requests-per-second=25"})
 class ParallelWalkIntegrationTests extends SyncTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long JAN_2020 = 1_577_836_800L;
 
     @Test
@@ -110,10 +106,8 @@ class ParallelWalkIntegrationTests extends SyncTestSupport {
         STRIPE.catalogue().addGenerated(2000);
         STRIPE.latencyMs(50);
         // any window split off (it has an upper bound) is refused: Stripe says the request is bad
-        STRIPE.wireMock().stubFor(get(urlPathEqualTo("/v1/products")).atPriority(1)
-                .withQueryParam("created[lt]", matching(".+"))
-                .willReturn(aResponse().withStatus(400).withBody(StripeStandIn.errorBody("invalid_request_error",
-                        "parameter_invalid", "Invalid created filter"))));
+        STRIPE.failProductRequestsWhere("created[lt]", matching(".+"),
+                stripeError(400, "invalid_request_error", "parameter_invalid", "Invalid created filter"));
 
         JsonNode answer = JSON.readTree(triggerSync().body());
 
