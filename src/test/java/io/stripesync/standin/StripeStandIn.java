@@ -184,7 +184,8 @@ public class StripeStandIn {
 
     /** Forgets products, fault stubs, latency and recorded requests. */
     public void reset() {
-        server.resetAll();
+        server.resetAll(); // mappings, requests, scenarios: not the global delay
+        latencyMs(0);
         catalogue.clear();
         source = catalogue;
         productListRequests.set(0);
