@@ -1,17 +1,14 @@
 package io.stripesync;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.stripesync.TestJson.JSON;
+import static io.stripesync.standin.StripeStandIn.stripeError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeCatalogue;
-import io.stripesync.standin.StripeStandIn;
 import io.stripesync.run.RunLifecycle;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -28,8 +25,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * complete walk.
  */
 class ChangeHistoryTests extends SyncTestSupport {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired
     private RunLifecycle runLifecycle;
@@ -141,10 +136,8 @@ class ChangeHistoryTests extends SyncTestSupport {
         STRIPE.catalogue().remove(ids.get(3));
         // the walk fails on its second page
         String lastOfFirstPage = (String) STRIPE.catalogue().all().get(99).get("id");
-        STRIPE.wireMock().stubFor(get(urlPathEqualTo("/v1/products")).atPriority(1)
-                .withQueryParam("starting_after", equalTo(lastOfFirstPage))
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
-                        .withBody(StripeStandIn.errorBody("invalid_request_error", null, "Bad request"))));
+        STRIPE.failProductRequestsWhere("starting_after", equalTo(lastOfFirstPage),
+                stripeError(400, "invalid_request_error", null, "Bad request"));
 
         JsonNode failed = JSON.readTree(triggerSync().body());
 

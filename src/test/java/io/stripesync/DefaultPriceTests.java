@@ -1,9 +1,9 @@
 package io.stripesync;
 
+import static io.stripesync.TestJson.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeCatalogue;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 /** Each product's default price comes inline with the product list and is logged right, whatever its shape. */
 class DefaultPriceTests extends SyncTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long CREATED = 1_700_000_000L;
 
     @Test

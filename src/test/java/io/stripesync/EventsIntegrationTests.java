@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The events catch-up and signed webhooks against the stand-in's events, on the real service and database. */
 class EventsIntegrationTests extends SyncTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = TestJson.JSON;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test

@@ -1,11 +1,10 @@
 package io.stripesync;
 
+import static io.stripesync.TestJson.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeCatalogue;
-import io.stripesync.standin.StripeStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,33 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Settings that change what a run asks of Stripe and what it logs: each test starts the service with its settings on
- * a database of its own, and checks the rows and the requests the Stripe stand-in received.
+ * Settings that change what a run asks of Stripe and what it logs: each test starts a service with its settings on
+ * the test database (emptied before each test) and checks the rows and the requests the Stripe stand-in received.
+ * Runs with the default settings go through the shared context.
  */
-class FilterAndSettingsIntegrationTests {
+class FilterAndSettingsIntegrationTests extends SyncTestSupport {
 
-    private static final StripeStandIn STRIPE = StripeStandIn.start(0);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long BASE = Instant.parse("2024-01-01T00:00:00Z").getEpochSecond();
-    private static final String APP_TABLE = "CREATE TABLE stripe_products_log (id bigserial PRIMARY KEY, "
-            + "stripe_product_id text UNIQUE, name text, active boolean, livemode boolean, source text);";
-
-    @AfterAll
-    static void stopStandIn() {
-        STRIPE.stop();
-    }
-
-    @BeforeEach
-    void emptyCatalogue() {
-        STRIPE.reset();
-    }
 
     @Test
     void excludingArchivedProductsIsAskedOfStripeAndCostsFewerRequests() throws Exception {
@@ -51,22 +34,22 @@ class FilterAndSettingsIntegrationTests {
             STRIPE.catalogue().add(product);
         }
 
-        JsonNode everything = sync(ServiceOnDatabase.newDatabase(""));
+        JsonNode everything = syncWithDefaultSettings();
         assertThat(everything.get("synced").asInt()).isEqualTo(300);
         assertThat(STRIPE.productListRequests()).hasSize(3)
                 .allSatisfy(request -> assertThat(request.queryParameter("active").isPresent()).isFalse());
 
         STRIPE.wireMock().resetRequests();
-        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
-        JsonNode activeOnly = sync(db, "SYNC_INCLUDE_ARCHIVED=false");
+        emptyTheLog();
+        JsonNode activeOnly = sync("SYNC_INCLUDE_ARCHIVED=false");
 
         assertThat(activeOnly.get("synced").asInt()).isEqualTo(100);
         assertThat(activeOnly.get("filtered").asInt()).as("left out by Stripe, never scanned").isZero();
         assertThat(STRIPE.productListRequests()).hasSize(1)
                 .allSatisfy(request -> assertThat(request.queryParameter("active").firstValue()).isEqualTo("true"));
-        assertThat(db.queryForObject("SELECT count(*) FROM stripe_products_log WHERE active", Integer.class))
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_products_log WHERE active", Integer.class))
                 .isEqualTo(100);
-        assertThat(db.queryForObject("SELECT count(*) FROM stripe_products_log", Integer.class)).isEqualTo(100);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_products_log", Integer.class)).isEqualTo(100);
     }
 
     @Test
@@ -76,9 +59,8 @@ class FilterAndSettingsIntegrationTests {
         long first = products.stream().mapToLong(p -> ((Number) p.get("created")).longValue()).min().orElseThrow();
         long from = first + 50;
         long before = first + 150;
-        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
 
-        JsonNode answer = sync(db, "SYNC_CREATED_AFTER=" + Instant.ofEpochSecond(from),
+        JsonNode answer = sync("SYNC_CREATED_AFTER=" + Instant.ofEpochSecond(from),
                 "SYNC_CREATED_BEFORE=" + before);
 
         assertThat(answer.get("synced").asInt()).isEqualTo(100);
@@ -87,7 +69,7 @@ class FilterAndSettingsIntegrationTests {
                     assertThat(request.queryParameter("created[gte]").firstValue()).isEqualTo(String.valueOf(from));
                     assertThat(request.queryParameter("created[lt]").firstValue()).isEqualTo(String.valueOf(before));
                 });
-        assertThat(db.queryForList("SELECT stripe_product_id FROM stripe_products_log", String.class))
+        assertThat(jdbc.queryForList("SELECT stripe_product_id FROM stripe_products_log", String.class))
                 .containsExactlyInAnyOrderElementsOf(ids.subList(50, 150));
     }
 
@@ -100,9 +82,8 @@ class FilterAndSettingsIntegrationTests {
             product.put("metadata", Map.of("project", projects.get(i % 3), "tier", i % 2 == 0 ? "gold" : "silver"));
             STRIPE.catalogue().add(product);
         }
-        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
 
-        JsonNode answer = sync(db, "SYNC_FILTER_METADATA=project=omnia, project=atlas, tier=gold",
+        JsonNode answer = sync("SYNC_FILTER_METADATA=project=omnia, project=atlas, tier=gold",
                 "SYNC_EXCLUDE_IDS=prod_M00,prod_M99");
 
         // omnia or atlas (i % 3 != 2) and gold (i even), but not prod_M00: i in 4, 6, 10, 12, 16, 18, 22, 24, 28
@@ -112,12 +93,12 @@ class FilterAndSettingsIntegrationTests {
                 expected.add(String.format("prod_M%02d", i));
             }
         }
-        assertThat(db.queryForList("SELECT stripe_product_id FROM stripe_products_log", String.class))
+        assertThat(jdbc.queryForList("SELECT stripe_product_id FROM stripe_products_log", String.class))
                 .containsExactlyInAnyOrderElementsOf(expected);
         assertThat(answer.get("synced").asInt()).isEqualTo(expected.size());
         assertThat(answer.get("filtered").asInt()).isEqualTo(30 - expected.size());
         assertThat(answer.get("skipped").asInt()).isZero();
-        assertThat(db.queryForMap("SELECT filtered, skipped FROM stripe_sync_runs"))
+        assertThat(jdbc.queryForMap("SELECT filtered, skipped FROM stripe_sync_runs"))
                 .containsEntry("filtered", 30 - expected.size()).containsEntry("skipped", 0);
         // not something Stripe can filter: the walk is the same
         assertThat(STRIPE.productListRequests()).hasSize(1).allSatisfy(request -> assertThat(
@@ -147,13 +128,12 @@ class FilterAndSettingsIntegrationTests {
         assertThat(original).contains("simple: \"true\"");
         Files.writeString(rule, original.replace("simple: \"true\"",
                 "simple: \"${body[metadata][project]} in 'omnia,atlas'\""));
-        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
 
-        JsonNode answer = sync(db, "SYNC_ROUTES_DIR=" + routes.toAbsolutePath());
+        JsonNode answer = sync("SYNC_ROUTES_DIR=" + routes.toAbsolutePath());
 
         assertThat(answer.get("synced").asInt()).isEqualTo(20);
         assertThat(answer.get("filtered").asInt()).isEqualTo(21);
-        assertThat(db.queryForList("SELECT DISTINCT project FROM stripe_products_log", String.class))
+        assertThat(jdbc.queryForList("SELECT DISTINCT project FROM stripe_products_log", String.class))
                 .containsExactlyInAnyOrder("omnia", "atlas");
     }
 
@@ -165,29 +145,27 @@ class FilterAndSettingsIntegrationTests {
         atlas.put("metadata", Map.of("team", "atlas"));
         Map<String, Object> none = StripeCatalogue.product("prod_P3", "No team", BASE + 2);
         Stream.of(legacy, atlas, none).forEach(STRIPE.catalogue()::add);
-        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
 
-        sync(db, "SYNC_PROJECT_KEY=team", "SYNC_DEFAULT_PROJECT=core", "sync.project.renames.omnia-legacy=omnia");
+        sync("SYNC_PROJECT_KEY=team", "SYNC_DEFAULT_PROJECT=core", "sync.project.renames.omnia-legacy=omnia");
 
-        assertThat(db.queryForMap("SELECT project FROM stripe_products_log WHERE stripe_product_id = 'prod_P1'"))
+        assertThat(jdbc.queryForMap("SELECT project FROM stripe_products_log WHERE stripe_product_id = 'prod_P1'"))
                 .containsEntry("project", "omnia");
-        assertThat(db.queryForMap("SELECT project FROM stripe_products_log WHERE stripe_product_id = 'prod_P2'"))
+        assertThat(jdbc.queryForMap("SELECT project FROM stripe_products_log WHERE stripe_product_id = 'prod_P2'"))
                 .containsEntry("project", "atlas");
-        assertThat(db.queryForMap("SELECT project FROM stripe_products_log WHERE stripe_product_id = 'prod_P3'"))
+        assertThat(jdbc.queryForMap("SELECT project FROM stripe_products_log WHERE stripe_product_id = 'prod_P3'"))
                 .containsEntry("project", "core");
     }
 
     @Test
     void priceSyncOffNeitherExpandsNorWritesPriceColumns() throws Exception {
         STRIPE.catalogue().addGenerated(150);
-        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
 
-        JsonNode answer = sync(db, "SYNC_PRICES_ENABLED=false");
+        JsonNode answer = sync("SYNC_PRICES_ENABLED=false");
 
         assertThat(answer.get("synced").asInt()).isEqualTo(150);
         assertThat(STRIPE.productListRequests()).hasSize(2)
                 .allSatisfy(request -> assertThat(request.queryParameter("expand[]").isPresent()).isFalse());
-        assertThat(db.queryForObject("SELECT count(*) FROM stripe_products_log WHERE default_price_id IS NULL "
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_products_log WHERE default_price_id IS NULL "
                 + "AND unit_amount IS NULL AND price_synced_at IS NULL", Integer.class)).isEqualTo(150);
     }
 
@@ -199,62 +177,69 @@ class FilterAndSettingsIntegrationTests {
             STRIPE.catalogue().addPrice(StripeCatalogue.price("price_Yearly" + i, ids.get(i), "eur", 9900L,
                     BASE + 10_000 + i));
         }
-        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
 
-        JsonNode answer = sync(db, "SYNC_PRICES_ALL=true", "SYNC_EXCLUDE_IDS=" + ids.get(0));
+        JsonNode answer = sync("SYNC_PRICES_ALL=true", "SYNC_EXCLUDE_IDS=" + ids.get(0));
 
         assertThat(STRIPE.productListRequests()).hasSize(3);
         assertThat(STRIPE.priceListRequests()).hasSize(3).allSatisfy(request ->
                 assertThat(request.queryParameter("limit").firstValue()).isEqualTo("100"));
         // the excluded product's two prices are left out with it
         assertThat(answer.get("prices").asInt()).isEqualTo(268);
-        assertThat(db.queryForObject("SELECT count(*) FROM stripe_prices_log", Integer.class)).isEqualTo(268);
-        assertThat(db.queryForMap("SELECT stripe_product_id, currency, unit_amount, amount, price_type, "
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_prices_log", Integer.class)).isEqualTo(268);
+        assertThat(jdbc.queryForMap("SELECT stripe_product_id, currency, unit_amount, amount, price_type, "
                 + "recurring_interval FROM stripe_prices_log WHERE stripe_price_id = 'price_Yearly5'"))
                 .containsEntry("stripe_product_id", ids.get(5)).containsEntry("currency", "eur")
                 .containsEntry("unit_amount", 9900L).containsEntry("amount", new java.math.BigDecimal("99.00"))
                 .containsEntry("price_type", "recurring").containsEntry("recurring_interval", "month");
-        assertThat(db.queryForObject("SELECT count(*) FROM stripe_prices_log WHERE stripe_product_id = ?",
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_prices_log WHERE stripe_product_id = ?",
                 Integer.class, ids.get(0))).isZero();
     }
 
     @Test
     void walkNarrowedAtStripeNeverMarksDeletions() throws Exception {
         STRIPE.catalogue().addGenerated(10);
-        JdbcTemplate db = ServiceOnDatabase.newDatabase(APP_TABLE);
-        db.update("INSERT INTO stripe_products_log (stripe_product_id, name, active, livemode, source) "
+        jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, name, active, livemode, source) "
                 + "VALUES ('prod_Gone', 'Deleted in Stripe', true, false, 'app')");
 
-        JsonNode narrowed = sync(db, "SYNC_CREATED_AFTER=2000-01-01");
+        JsonNode narrowed = sync("SYNC_CREATED_AFTER=2000-01-01");
         assertThat(narrowed.get("deleted").asInt()).isZero();
-        assertThat(db.queryForMap("SELECT deleted_at FROM stripe_products_log WHERE stripe_product_id = 'prod_Gone'"))
+        assertThat(jdbc.queryForMap("SELECT deleted_at FROM stripe_products_log WHERE stripe_product_id = 'prod_Gone'"))
                 .containsEntry("deleted_at", null);
 
-        JsonNode whole = sync(db);
+        JsonNode whole = syncWithDefaultSettings();
         assertThat(whole.get("deleted").asInt()).isEqualTo(1);
-        assertThat(db.queryForObject("SELECT deleted_at FROM stripe_products_log WHERE stripe_product_id = "
+        assertThat(jdbc.queryForObject("SELECT deleted_at FROM stripe_products_log WHERE stripe_product_id = "
                 + "'prod_Gone'", Object.class)).isNotNull();
     }
 
     @Test
     void liveModeRowsAreNeverMarkedDeletedByATestModeWalk() throws Exception {
         STRIPE.catalogue().addGenerated(3);
-        JdbcTemplate db = ServiceOnDatabase.newDatabase(APP_TABLE);
-        db.update("INSERT INTO stripe_products_log (stripe_product_id, livemode, source) VALUES "
+        jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, livemode, source) VALUES "
                 + "('prod_LiveOnly', true, 'app'), ('prod_TestGone', false, 'app')");
 
-        assertThat(sync(db).get("deleted").asInt()).isEqualTo(1);
+        assertThat(syncWithDefaultSettings().get("deleted").asInt()).isEqualTo(1);
 
-        assertThat(db.queryForList("SELECT stripe_product_id FROM stripe_products_log WHERE deleted_at IS NOT NULL",
+        assertThat(jdbc.queryForList("SELECT stripe_product_id FROM stripe_products_log WHERE deleted_at IS NOT NULL",
                 String.class)).containsExactly("prod_TestGone");
     }
 
-    private static JsonNode sync(JdbcTemplate db, String... settings) throws Exception {
-        try (ConfigurableApplicationContext service = ServiceOnDatabase.start(db, STRIPE, settings)) {
-            JsonNode answer = JSON.readTree(ServiceOnDatabase.sync(service));
-            assertThat(answer.get("success").asBoolean()).as(answer.toString()).isTrue();
-            return answer;
+    /** One run by a service started with {@code settings} (as environment variables), stopped after it. */
+    private static JsonNode sync(String... settings) throws Exception {
+        try (ConfigurableApplicationContext service = ServiceOnDatabase.startOnTestDatabase(STRIPE, settings)) {
+            return succeeded(ServiceOnDatabase.sync(service));
         }
+    }
+
+    /** One run by the shared context, whose settings are the defaults as far as these tests go. */
+    private JsonNode syncWithDefaultSettings() throws Exception {
+        return succeeded(triggerSync().body());
+    }
+
+    private static JsonNode succeeded(String body) throws Exception {
+        JsonNode answer = JSON.readTree(body);
+        assertThat(answer.get("success").asBoolean()).as(answer.toString()).isTrue();
+        return answer;
     }
 
 }

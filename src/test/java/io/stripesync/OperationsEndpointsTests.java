@@ -1,9 +1,10 @@
 package io.stripesync;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.stripesync.TestJson.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.ops.LastSuccessfulRun;
 import io.stripesync.standin.StripeCatalogue;
 import io.stripesync.standin.StripeStandIn;
@@ -17,8 +18,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /** What an operator asks without reading code: run history, statistics, metrics, health. */
 class OperationsEndpointsTests extends SyncTestSupport {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired
     private LastSuccessfulRun lastSuccessfulRun;
@@ -107,11 +106,8 @@ class OperationsEndpointsTests extends SyncTestSupport {
         // the metrics are the service's since it started (shared by the tests): compare before and after
         String before = get("/actuator/prometheus", null).body();
         STRIPE.catalogue().addGenerated(120);
-        STRIPE.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock
-                .get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/products")).atPriority(1)
-                .inScenario("once").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
-                .willSetStateTo("done").willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
-                        .withStatus(429).withBody(StripeStandIn.errorBody("invalid_request_error", "rate_limit", "x"))));
+        STRIPE.failNextProductRequests(1, aResponse().withStatus(429)
+                .withBody(StripeStandIn.errorBody("invalid_request_error", "rate_limit", "x")));
         triggerSync();
 
         String after = get("/actuator/prometheus", null).body();
@@ -176,11 +172,7 @@ class OperationsEndpointsTests extends SyncTestSupport {
         logger.addAppender(lines);
         try {
             STRIPE.catalogue().addGenerated(1100); // 11 pages: a progress line at 10
-            STRIPE.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock
-                    .get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/products")).atPriority(1)
-                    .inScenario("once").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
-                    .willSetStateTo("done").willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
-                            .withStatus(503)));
+            STRIPE.failNextProductRequests(1, aResponse().withStatus(503));
             String runId = JSON.readTree(triggerSync().body()).get("runId").asText();
 
             assertThat(lines.list).extracting(e -> e.getFormattedMessage())

@@ -1,39 +1,58 @@
 package io.stripesync;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.stripesync.TestJson.JSON;
+import static io.stripesync.standin.StripeStandIn.stripeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeCatalogue;
-import io.stripesync.standin.StripeStandIn;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
 
 /**
- * The walk in windows of creation time, several at once (this class's context: 6 walkers, at most 25 requests/s).
- * Windows must cover the time axis with no gap and no overlap, and produce exactly the log the sequential walk does.
+ * The walk in windows of creation time, several at once: this class's service has 6 walkers and at most 25
+ * requests/s, with the shared context's retry settings, on the same database and stand-in. Windows must cover the
+ * time axis with no gap and no overlap, and produce exactly the log the sequential walk (the shared context's) does.
  */
-@TestPropertySource(properties = {"sync.walk.concurrency=6", "sync.walk.max-requests-per-second=25"})
 class ParallelWalkIntegrationTests extends SyncTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long JAN_2020 = 1_577_836_800L;
+
+    private static ConfigurableApplicationContext parallel;
+
+    /**
+     * Started with the first test rather than in a @BeforeAll: until a test instance is prepared, Camel's Spring test
+     * listener holds back the start of every CamelContext in the JVM (skipStartingCamelContext), this one's too.
+     */
+    @BeforeEach
+    void startTheParallelServiceOnce() {
+        if (parallel == null) {
+            parallel = ServiceOnDatabase.startOnTestDatabase(STRIPE, "SYNC_WALK_CONCURRENCY=6",
+                    "SYNC_MAX_REQUESTS_PER_SECOND=25", "SYNC_RETRY_MAX_RETRIES=3", "SYNC_RETRY_INITIAL_DELAY_MS=50",
+                    "SYNC_RETRY_MAX_DELAY_MS=200", "STRIPE_READ_TIMEOUT_MS=1000");
+        }
+    }
+
+    @AfterAll
+    static void stopTheParallelService() {
+        if (parallel != null) {
+            parallel.close();
+            parallel = null;
+        }
+    }
 
     @Test
     void parallelAndSequentialWalksLogExactlyTheSameRows() throws Exception {
         unevenCatalogue();
 
-        JsonNode answer = JSON.readTree(triggerSync().body());
+        JsonNode answer = syncInParallel();
 
         assertThat(answer.get("success").asBoolean()).isTrue();
         int size = STRIPE.catalogue().size();
@@ -43,14 +62,12 @@ class ParallelWalkIntegrationTests extends SyncTestSupport {
         assertThat(STRIPE.productListRequests()).anyMatch(r -> r.getUrl().contains("created%5Blt%5D")
                 || r.getUrl().contains("created[lt]"));
 
-        JdbcTemplate sequentialDb = ServiceOnDatabase.newDatabase("");
-        try (ConfigurableApplicationContext sequential = ServiceOnDatabase.start(sequentialDb, STRIPE,
-                "SYNC_WALK_CONCURRENCY=1", "SYNC_MAX_REQUESTS_PER_SECOND=1000")) {
-            assertThat(ServiceOnDatabase.sync(sequential)).contains("\"synced\":" + size);
-        }
         String rows = "SELECT stripe_product_id, name, description, active, livemode, metadata::text, project, "
                 + "created_at, stripe_updated_at, source FROM stripe_products_log ORDER BY stripe_product_id";
-        assertThat(jdbc.queryForList(rows)).isEqualTo(sequentialDb.queryForList(rows));
+        List<Map<String, Object>> parallelRows = jdbc.queryForList(rows);
+        emptyTheLog();
+        assertThat(triggerSync().body()).as("the sequential walk").contains("\"synced\":" + size);
+        assertThat(parallelRows).isEqualTo(jdbc.queryForList(rows));
     }
 
     @Test
@@ -66,7 +83,7 @@ class ParallelWalkIntegrationTests extends SyncTestSupport {
                     JAN_2020 + 1 + i));
         }
 
-        JsonNode answer = JSON.readTree(triggerSync().body());
+        JsonNode answer = syncInParallel();
 
         assertThat(answer.get("synced").asInt()).isEqualTo(1800);
         assertThat(answer.get("scanned").asInt()).isEqualTo(1800);
@@ -82,7 +99,7 @@ class ParallelWalkIntegrationTests extends SyncTestSupport {
                     1_690_000_000L + i * 7L));
         }
 
-        JsonNode answer = JSON.readTree(triggerSync().body());
+        JsonNode answer = syncInParallel();
 
         assertThat(answer.get("synced").asInt()).isEqualTo(901);
         assertLogEqualsCatalogue();
@@ -96,7 +113,7 @@ class ParallelWalkIntegrationTests extends SyncTestSupport {
         STRIPE.rateLimit(25);
 
         long start = System.nanoTime();
-        JsonNode answer = JSON.readTree(triggerSync().body());
+        JsonNode answer = syncInParallel();
         double seconds = (System.nanoTime() - start) / 1e9;
 
         assertThat(answer.get("synced").asInt()).isEqualTo(3000);
@@ -110,12 +127,10 @@ class ParallelWalkIntegrationTests extends SyncTestSupport {
         STRIPE.catalogue().addGenerated(2000);
         STRIPE.latencyMs(50);
         // any window split off (it has an upper bound) is refused: Stripe says the request is bad
-        STRIPE.wireMock().stubFor(get(urlPathEqualTo("/v1/products")).atPriority(1)
-                .withQueryParam("created[lt]", matching(".+"))
-                .willReturn(aResponse().withStatus(400).withBody(StripeStandIn.errorBody("invalid_request_error",
-                        "parameter_invalid", "Invalid created filter"))));
+        STRIPE.failProductRequestsWhere("created[lt]", matching(".+"),
+                stripeError(400, "invalid_request_error", "parameter_invalid", "Invalid created filter"));
 
-        JsonNode answer = JSON.readTree(triggerSync().body());
+        JsonNode answer = syncInParallel();
 
         assertThat(answer.get("success").asBoolean()).isFalse();
         assertThat(answer.get("error").asText()).contains("HTTP 400");
@@ -139,6 +154,10 @@ class ParallelWalkIntegrationTests extends SyncTestSupport {
             STRIPE.catalogue().add(StripeCatalogue.product(String.format("prod_Old%06d", n++), "Old " + i,
                     1_300_000_000L + i));
         }
+    }
+
+    private static JsonNode syncInParallel() throws Exception {
+        return JSON.readTree(ServiceOnDatabase.sync(parallel));
     }
 
     private void assertLogEqualsCatalogue() {

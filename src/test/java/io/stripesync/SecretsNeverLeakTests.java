@@ -1,8 +1,7 @@
 package io.stripesync;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.stripesync.standin.StripeStandIn.stripeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stripesync.standin.StripeStandIn;
@@ -27,13 +26,11 @@ class SecretsNeverLeakTests extends SyncTestSupport {
         STRIPE.catalogue().addGenerated(120);
         bodies.add(triggerSync().body());                                   // success
         bodies.add(post("/stripe-sync-products", "wrong-token-1234567890").body()); // refused
-        STRIPE.wireMock().stubFor(get(urlPathEqualTo("/v1/products")).atPriority(1).willReturn(aResponse()
-                .withStatus(401).withBody(StripeStandIn.errorBody("invalid_request_error", null,
-                        "Invalid API Key provided: " + StripeStandIn.API_KEY))));   // a Stripe echoing the key whole
+        STRIPE.failProductRequests(stripeError(401, "invalid_request_error", null,
+                "Invalid API Key provided: " + StripeStandIn.API_KEY));      // a Stripe echoing the key whole
         bodies.add(triggerSync().body());
         STRIPE.clearFaults();
-        STRIPE.wireMock().stubFor(get(urlPathEqualTo("/v1/products")).atPriority(1)
-                .willReturn(aResponse().withStatus(503)));
+        STRIPE.failProductRequests(aResponse().withStatus(503));
         bodies.add(triggerSync().body());                                   // retried, then failed
         STRIPE.clearFaults();
         for (String endpoint : List.of("/actuator/env", "/actuator/configprops", "/actuator/health")) {

@@ -12,8 +12,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * For tests that need the whole service on a database of their own (an existing schema to adopt, an outage, a
- * shutdown, several instances): a fresh database on the test server, and the service started on it.
+ * For tests that need a whole service of their own: settings of their own, a database of their own (an existing
+ * schema to adopt, an outage, several instances), or a service to stop. A fresh database on the test server, or the
+ * test database itself, and the service started on it without a web server.
  */
 final class ServiceOnDatabase {
 
@@ -44,8 +45,20 @@ final class ServiceOnDatabase {
      * (given as environment variables would be: {@code NAME=value}) say otherwise.
      */
     static ConfigurableApplicationContext start(JdbcTemplate db, StripeStandIn stripe, String... settings) {
+        return start(((DriverManagerDataSource) db.getDataSource()).getUrl(), stripe, settings);
+    }
+
+    /**
+     * Starts the service as {@link #start(JdbcTemplate, StripeStandIn, String...)} does, on the test server's own
+     * database: the one the shared context of {@link SyncTestSupport} uses, which its tests empty before each test.
+     */
+    static ConfigurableApplicationContext startOnTestDatabase(StripeStandIn stripe, String... settings) {
+        return start(TestDatabase.jdbcUrl(), stripe, settings);
+    }
+
+    private static ConfigurableApplicationContext start(String jdbcUrl, StripeStandIn stripe, String... settings) {
         List<String> properties = new ArrayList<>(List.of(
-                "spring.datasource.url=" + ((DriverManagerDataSource) db.getDataSource()).getUrl(),
+                "spring.datasource.url=" + jdbcUrl,
                 "spring.datasource.username=postgres",
                 "STRIPE_API_BASE_URL=" + stripe.baseUrl(), "STRIPE_SECRET_KEY=" + StripeStandIn.API_KEY,
                 "SYNC_HTTP_ENABLED=false", "SYNC_SCHEDULE_ENABLED=false",

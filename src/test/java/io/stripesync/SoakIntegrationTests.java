@@ -1,9 +1,9 @@
 package io.stripesync;
 
+import static io.stripesync.TestJson.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class SoakIntegrationTests extends SyncTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RUNS = 50;
 
     @Test

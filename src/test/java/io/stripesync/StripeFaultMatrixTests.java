@@ -1,15 +1,12 @@
 package io.stripesync;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.stripesync.TestJson.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.stripesync.standin.StripeStandIn;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -19,8 +16,6 @@ import org.junit.jupiter.api.Test;
  * with every product logged once; what is not retried fails the run at once, recorded as failed.
  */
 class StripeFaultMatrixTests extends SyncTestSupport {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void connectionResetIsRetried() throws Exception {
@@ -69,7 +64,7 @@ class StripeFaultMatrixTests extends SyncTestSupport {
 
     @Test
     void retriesAfter429HonouringRetryAfter() throws Exception {
-        failFirstRequestWith(aResponse().withStatus(429).withHeader("Retry-After", "1")
+        STRIPE.failNextProductRequests(1, aResponse().withStatus(429).withHeader("Retry-After", "1")
                 .withBody(StripeStandIn.errorBody("invalid_request_error", "rate_limit", "Too many requests")));
         STRIPE.catalogue().addGenerated(30);
 
@@ -85,7 +80,7 @@ class StripeFaultMatrixTests extends SyncTestSupport {
 
     @Test
     void stripeShouldRetryFalseOnA500IsNotRetried() throws Exception {
-        failFirstRequestWith(aResponse().withStatus(500).withHeader("Stripe-Should-Retry", "false")
+        STRIPE.failNextProductRequests(1, aResponse().withStatus(500).withHeader("Stripe-Should-Retry", "false")
                 .withBody(StripeStandIn.errorBody("api_error", null, "Something went wrong")));
         STRIPE.catalogue().addGenerated(30);
 
@@ -105,7 +100,7 @@ class StripeFaultMatrixTests extends SyncTestSupport {
 
     @Test
     void badRequestFailsAtOnce() throws Exception {
-        failFirstRequestWith(aResponse().withStatus(400)
+        STRIPE.failNextProductRequests(1, aResponse().withStatus(400)
                 .withBody(StripeStandIn.errorBody("invalid_request_error", "parameter_unknown", "Received unknown parameter: x")));
         STRIPE.catalogue().addGenerated(30);
 
@@ -120,10 +115,10 @@ class StripeFaultMatrixTests extends SyncTestSupport {
 
     @Test
     void forbiddenRestrictedKeyFailsAtOnceNamingThePermission() throws Exception {
-        failFirstRequestWith(aResponse().withStatus(403).withBody(StripeStandIn.errorBody("invalid_request_error",
-                null, "The provided key 'rk_test_****1234' does not have the required permissions for this endpoint on "
-                        + "account 'acct_1Test'. Having the 'rak_product_read' permission would allow this request to "
-                        + "continue.")));
+        STRIPE.failNextProductRequests(1, aResponse().withStatus(403).withBody(StripeStandIn.errorBody(
+                "invalid_request_error", null, "The provided key 'rk_test_****1234' does not have the required "
+                        + "permissions for this endpoint on account 'acct_1Test'. Having the 'rak_product_read' "
+                        + "permission would allow this request to continue.")));
 
         HttpResponse<String> response = triggerSync();
 
@@ -136,7 +131,7 @@ class StripeFaultMatrixTests extends SyncTestSupport {
 
     private void assertRetriedThenSucceeds(ResponseDefinitionBuilder fault) throws Exception {
         STRIPE.catalogue().addGenerated(130);
-        failFirstRequestWith(fault);
+        STRIPE.failNextProductRequests(1, fault);
 
         HttpResponse<String> response = triggerSync();
 
@@ -148,12 +143,6 @@ class StripeFaultMatrixTests extends SyncTestSupport {
                 Integer.class)).isEqualTo(130);
         assertThat(STRIPE.productListRequests()).hasSize(3); // the fault, then both pages
         assertThat(lastRun()).containsEntry("status", "succeeded").containsEntry("pages", 2);
-    }
-
-    private void failFirstRequestWith(ResponseDefinitionBuilder fault) {
-        STRIPE.wireMock().stubFor(get(urlPathEqualTo("/v1/products")).atPriority(1)
-                .inScenario("fault").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("served")
-                .willReturn(fault));
     }
 
     private static ResponseDefinitionBuilder okPage() {

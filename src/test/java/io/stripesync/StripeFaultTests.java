@@ -1,13 +1,11 @@
 package io.stripesync;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static io.stripesync.TestJson.JSON;
+import static io.stripesync.standin.StripeStandIn.stripeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.stripesync.standin.StripeStandIn;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -15,12 +13,10 @@ import org.junit.jupiter.api.Test;
 
 class StripeFaultTests extends SyncTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Test
     void retriesAfter429AndTheRunSucceeds() throws Exception {
         STRIPE.catalogue().addGenerated(150);
-        failNextRequests(1, 429, StripeStandIn.errorBody("invalid_request_error", "rate_limit", "Too many requests"));
+        STRIPE.failNextProductRequests(1, stripeError(429, "invalid_request_error", "rate_limit", "Too many requests"));
 
         HttpResponse<String> response = triggerSync();
 
@@ -34,7 +30,7 @@ class StripeFaultTests extends SyncTestSupport {
     @Test
     void stripeRejectingTheKeyFailsTheRunAtOnceWithAClearMessage() throws Exception {
         STRIPE.catalogue().addGenerated(10);
-        failNextRequests(1, 401, StripeStandIn.errorBody("invalid_request_error", null,
+        STRIPE.failNextProductRequests(1, stripeError(401, "invalid_request_error", null,
                 "Invalid API Key provided: sk_test_****1234"));
 
         HttpResponse<String> response = triggerSync();
@@ -55,9 +51,7 @@ class StripeFaultTests extends SyncTestSupport {
     void stripeStillFailingAfterRetriesFailsTheRunWithItsProgress() throws Exception {
         STRIPE.catalogue().addGenerated(250);
         // the first page answers; every later request is a 503
-        STRIPE.wireMock().stubFor(get(urlPathEqualTo("/v1/products")).atPriority(1)
-                .withQueryParam("starting_after", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))
-                .willReturn(aResponse().withStatus(503).withBody(StripeStandIn.errorBody("api_error", null, "down"))));
+        STRIPE.failProductRequestsWhere("starting_after", matching(".+"), stripeError(503, "api_error", null, "down"));
 
         HttpResponse<String> response = triggerSync();
 
@@ -77,17 +71,5 @@ class StripeFaultTests extends SyncTestSupport {
         assertThat(loggedCount()).isEqualTo(250);
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT stripe_product_id) FROM stripe_products_log",
                 Integer.class)).isEqualTo(250);
-    }
-
-    private void failNextRequests(int times, int status, String body) {
-        String state = Scenario.STARTED;
-        for (int i = 1; i <= times; i++) {
-            String next = "failed-" + i;
-            STRIPE.wireMock().stubFor(get(urlPathEqualTo("/v1/products")).atPriority(1)
-                    .inScenario("faults").whenScenarioStateIs(state).willSetStateTo(next)
-                    .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                            .withBody(body)));
-            state = next;
-        }
     }
 }

@@ -1,9 +1,9 @@
 package io.stripesync;
 
+import static io.stripesync.TestJson.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeCatalogue;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
@@ -13,8 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StripeSyncIntegrationTests extends SyncTestSupport {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void fullSyncOfSeveralPagesLogsEveryProductOnce() throws Exception {

@@ -1,7 +1,8 @@
 package io.stripesync;
 
+import static io.stripesync.TestJson.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.GeneratedCatalogue;
 import io.stripesync.standin.StripeStandIn;
 import java.lang.management.ManagementFactory;
@@ -37,7 +38,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class SyncBenchmark {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RATE_LIMIT = 25;
     private static final int PARALLEL_WALKERS = Integer.getInteger("benchmark.walkers", 6);
     private static final String BOUND_INSERT = """

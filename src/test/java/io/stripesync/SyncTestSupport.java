@@ -24,6 +24,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * The whole service against a real PostgreSQL and the Stripe stand-in. Every test class extending this shares one
  * Spring context (same settings), one database and one stand-in; each test starts from an empty log and catalogue.
+ * A test that needs other settings, or a service to stop, starts one of its own on the same database and stand-in
+ * ({@link ServiceOnDatabase#startOnTestDatabase}) rather than a second cached context.
  */
 @CamelSpringBootTest
 @AutoConfigureObservability // Spring Boot tests switch metrics export off otherwise: /actuator/prometheus is tested
@@ -36,7 +38,7 @@ import org.springframework.test.context.TestPropertySource;
         "sync.retry.initial-delay-ms=50",
         "sync.retry.max-delay-ms=200",
         "stripe.read-timeout-ms=1000",
-        // the sequential walk, whose requests tests can count exactly (ParallelWalkIntegrationTests has its own)
+        // the sequential walk, whose requests tests can count exactly (ParallelWalkIntegrationTests starts its own)
         "sync.walk.concurrency=1",
         "sync.walk.max-requests-per-second=1000",
         // two webhook secrets, as during a roll
@@ -72,9 +74,14 @@ public abstract class SyncTestSupport {
 
     @BeforeEach
     void startEmpty() {
+        emptyTheLog();
+        STRIPE.reset();
+    }
+
+    /** Empties the log, its history and the run records: the database as a first run finds it. */
+    protected void emptyTheLog() {
         jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures, stripe_product_changes, "
                 + "stripe_prices_log, stripe_sync_cursors, stripe_events_log RESTART IDENTITY");
-        STRIPE.reset();
     }
 
     protected HttpResponse<String> post(String path, String token) throws Exception {

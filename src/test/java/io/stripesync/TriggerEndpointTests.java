@@ -1,9 +1,9 @@
 package io.stripesync;
 
+import static io.stripesync.TestJson.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.standin.StripeStandIn;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,8 +16,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 class TriggerEndpointTests extends SyncTestSupport {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void missingTokenIsRefusedAndStripeIsNotCalled() throws Exception {

@@ -13,7 +13,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 class TriggerTimeoutTests extends SyncTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = TestJson.JSON;
 
     @Autowired
     private RequestMappingHandlerAdapter mvc;

@@ -59,7 +59,9 @@ public class ProductFilter {
             return false;
         }
         Map<?, ?> tags = product.get("metadata") instanceof Map<?, ?> map ? map : Map.of();
-        return metadata.entrySet().stream().allMatch(e -> e.getValue().contains(tags.get(e.getKey())));
+        // a product without the key does not match (and a TreeSet cannot be asked about null)
+        return metadata.entrySet().stream()
+                .allMatch(e -> tags.get(e.getKey()) instanceof String value && e.getValue().contains(value));
     }
 
     /**

@@ -1,10 +1,6 @@
 package io.stripesync.standin;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.stripesync.TestJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,9 +17,8 @@ import java.util.function.Predicate;
  */
 public class StripeCatalogue implements ProductSource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, Object> TEMPLATE = readFixture("/stripe/product.json");
-    private static final Map<String, Object> PRICE_TEMPLATE = readFixture("/stripe/price.json");
+    private static final Map<String, Object> TEMPLATE = TestJson.fixture("/stripe/product.json");
+    private static final Map<String, Object> PRICE_TEMPLATE = TestJson.fixture("/stripe/price.json");
     private static final Comparator<Map<String, Object>> STRIPE_ORDER = Comparator
             .comparingLong(StripeCatalogue::createdOf).reversed()
             .thenComparing(p -> String.valueOf(p.get("id")), Comparator.reverseOrder());
@@ -177,7 +172,7 @@ public class StripeCatalogue implements ProductSource {
     /** Records an event of any type (other types than products' and prices' too). */
     public synchronized Map<String, Object> emit(String type, Map<String, Object> object) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("object", JSON.convertValue(object, new TypeReference<LinkedHashMap<String, Object>>() {}));
+        data.put("object", TestJson.JSON.convertValue(object, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {}));
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("id", String.format("evt_StandIn%010d", ++eventSequence));
         event.put("object", "event");
@@ -282,14 +277,6 @@ public class StripeCatalogue implements ProductSource {
         pricePositionById.clear();
         for (int i = 0; i < prices.size(); i++) {
             pricePositionById.put((String) prices.get(i).get("id"), i);
-        }
-    }
-
-    private static Map<String, Object> readFixture(String resource) {
-        try (InputStream in = StripeCatalogue.class.getResourceAsStream(resource)) {
-            return JSON.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() {});
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

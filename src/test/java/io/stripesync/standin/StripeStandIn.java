@@ -5,10 +5,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.stripesync.TestJson.JSON;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -16,6 +18,8 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.matching.StringValuePattern;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.List;
@@ -27,8 +31,8 @@ import java.util.function.Predicate;
  * A local stand-in for Stripe's API, on WireMock: {@code GET /v1/products} and {@code GET /v1/prices} page through a
  * {@link StripeCatalogue} with Stripe's real {@code limit} / {@code starting_after} / {@code has_more} behaviour and
  * its product filters ({@code active}, {@code created[...]}), {@code expand[]=data.default_price} puts each product's
- * default price inline, the Bearer key is checked, and errors are answered with Stripe's error bodies. Tests add
- * higher-priority WireMock stubs to inject faults.
+ * default price inline, the Bearer key is checked, and errors are answered with Stripe's error bodies. Tests inject
+ * faults into the product list with the {@code fail...} methods (WireMock stubs of higher priority than the catalogue).
  */
 public class StripeStandIn {
 
@@ -36,8 +40,7 @@ public class StripeStandIn {
     public static final String API_KEY = "sk_test_StandIn0LocalOnly0Key1234";
     /** Priority of the catalogue stub; fault stubs with a smaller number are matched first. */
     public static final int CATALOGUE_PRIORITY = 10;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FAULT_PRIORITY = 1;
 
     private final StripeCatalogue catalogue = new StripeCatalogue();
     private final AtomicInteger productListRequests = new AtomicInteger();
@@ -50,6 +53,7 @@ public class StripeStandIn {
     private double rateTokens;
     private long rateRefilledAt;
     private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger faultScenarios = new AtomicInteger();
     private volatile java.util.Random faultRandom = new java.util.Random(0);
     private final Map<String, AtomicInteger> faultsInjected = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -154,9 +158,44 @@ public class StripeStandIn {
         return server.findAll(getRequestedFor(urlPathEqualTo("/v1/prices")));
     }
 
+    /**
+     * The next {@code times} product-list requests are answered with {@code fault} (a Stripe error, a dropped
+     * connection, a garbled body...); the catalogue answers the ones after.
+     */
+    public void failNextProductRequests(int times, ResponseDefinitionBuilder fault) {
+        String scenario = "fault-" + faultScenarios.incrementAndGet();
+        String state = Scenario.STARTED;
+        for (int i = 1; i <= times; i++) {
+            String next = "failed-" + i;
+            server.stubFor(productListFault().inScenario(scenario).whenScenarioStateIs(state).willSetStateTo(next)
+                    .willReturn(fault));
+            state = next;
+        }
+    }
+
+    /** Every product-list request is answered with {@code fault}, until {@link #clearFaults()}. */
+    public void failProductRequests(ResponseDefinitionBuilder fault) {
+        server.stubFor(productListFault().willReturn(fault));
+    }
+
+    /**
+     * Every product-list request whose query parameter {@code name} matches {@code value} (e.g. a cursor, a window's
+     * {@code created[lt]}) is answered with {@code fault}, until {@link #clearFaults()}.
+     */
+    public void failProductRequestsWhere(String name, StringValuePattern value, ResponseDefinitionBuilder fault) {
+        server.stubFor(productListFault().withQueryParam(name, value).willReturn(fault));
+    }
+
+    /** An error answer as Stripe gives it: the status, JSON, and Stripe's error body (see {@link #errorBody}). */
+    public static ResponseDefinitionBuilder stripeError(int status, String type, String code, String message) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody(errorBody(type, code, message));
+    }
+
     /** Forgets products, fault stubs, latency and recorded requests. */
     public void reset() {
-        server.resetAll();
+        server.resetAll(); // mappings, requests, scenarios: not the global delay
+        latencyMs(0);
         catalogue.clear();
         source = catalogue;
         productListRequests.set(0);
@@ -177,6 +216,10 @@ public class StripeStandIn {
 
     public void stop() {
         server.stop();
+    }
+
+    private static MappingBuilder productListFault() {
+        return get(urlPathEqualTo("/v1/products")).atPriority(FAULT_PRIORITY);
     }
 
     private void stubCatalogue() {
