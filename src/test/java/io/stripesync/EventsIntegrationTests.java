@@ -182,6 +182,36 @@ class EventsIntegrationTests extends SyncTestSupport {
                 other.get("id"))).isEqualTo("ignored");
     }
 
+    @Test
+    void aCatchUpOverlappingAWalkLosesNoUpdateDuplicatesNothingAndNeverGoesBack() throws Exception {
+        List<String> ids = STRIPE.catalogue().addGenerated(3000);
+        catchUp(); // the cursor starts now
+        STRIPE.latencyMs(30); // the walk takes a while: 30 pages
+        var walk = triggerSyncInBackground();
+        // while it walks: changes to products on pages it has walked, is walking and has yet to walk, then webhooks
+        // and a catch-up for them
+        for (int round = 0; round < 3; round++) {
+            Thread.sleep(250);
+            for (int i = round; i < ids.size(); i += 150) {
+                STRIPE.catalogue().update(ids.get(i), Map.of("name", "Round " + round + " of " + i));
+            }
+            deliver(STRIPE.catalogue().events().get(0), WEBHOOK_SECRET);
+            catchUp();
+        }
+        assertThat(JSON.readTree(walk.get().body()).get("success").asBoolean()).isTrue();
+        STRIPE.latencyMs(0);
+        catchUp();
+
+        assertLogMatchesStripe();
+        assertThat(loggedCount()).isEqualTo(3000);
+        // a change is recorded once, whoever saw it first: no two rows for the same product, field and new value
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM (SELECT stripe_product_id, field, new_value FROM "
+                + "stripe_product_changes GROUP BY 1, 2, 3 HAVING count(*) > 1) d", Integer.class)).isZero();
+        // and no row took a product back to an older name
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_product_changes WHERE field = 'name' "
+                + "AND old_value::text LIKE '%Round%' AND new_value::text NOT LIKE '%Round%'", Integer.class)).isZero();
+    }
+
     private void assertLogMatchesStripe() {
         for (Map<String, Object> product : STRIPE.catalogue().all()) {
             Map<String, Object> row = jdbc.queryForMap("SELECT name, default_price_id, deleted_at FROM "

@@ -48,6 +48,13 @@ final class ServiceOnDatabase {
         return start(((DriverManagerDataSource) db.getDataSource()).getUrl(), stripe, settings);
     }
 
+    /** With its HTTP endpoints on a free port (server.port=0; read local.server.port), e.g. for webhooks. */
+    static ConfigurableApplicationContext startWeb(JdbcTemplate db, StripeStandIn stripe, String... settings) {
+        List<String> all = new ArrayList<>(List.of(settings));
+        all.addAll(List.of("SYNC_HTTP_ENABLED=true", "server.port=0"));
+        return start(db, stripe, all.toArray(String[]::new));
+    }
+
     /**
      * Starts the service as {@link #start(JdbcTemplate, StripeStandIn, String...)} does, on the test server's own
      * database: the one the shared context of {@link SyncTestSupport} uses, which its tests empty before each test.
@@ -66,7 +73,9 @@ final class ServiceOnDatabase {
                 "SYNC_WALK_CONCURRENCY=1", "SYNC_MAX_REQUESTS_PER_SECOND=1000"));
         properties.addAll(List.of(settings));
         // default properties feed config/application.yaml's ${NAME:default}, as the environment would
-        return new SpringApplicationBuilder(StripeSyncApplication.class).web(WebApplicationType.NONE)
+        boolean web = properties.contains("SYNC_HTTP_ENABLED=true");
+        return new SpringApplicationBuilder(StripeSyncApplication.class)
+                .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
                 .properties(properties.toArray(String[]::new)).run();
     }
 

@@ -92,6 +92,10 @@ class SyncBenchmark {
                 + " every 10 ms, JVM %s. start-up: seconds to a started service, in this JVM)%n%n", RATE_LIMIT,
                 RATE_LIMIT * 100, ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("default -Xmx"));
+        int eventsSize = Integer.getInteger("benchmark.events.size", 10_000);
+        if (eventsSize > 0) {
+            events(eventsSize);
+        }
         stripe.stop();
     }
 
@@ -108,6 +112,60 @@ class SyncBenchmark {
             if (rerun) {
                 rows.add(measure(size, latency, walk + ", re-run", db, () -> sync(service, 0), startup).row(bound));
             }
+        }
+    }
+
+    /**
+     * Freshness: on a logged catalogue of {@code size} products, the catch-up after 50 changes (wall time, requests),
+     * then 1,000 signed webhook deliveries of product.updated, each timed from send to answer (the answer comes once
+     * the row is written): p50, p99, max.
+     */
+    private void events(int size) throws Exception {
+        stripe.reset();
+        List<String> ids = stripe.catalogue().addGenerated(size);
+        String secret = "whsec_benchmark_0123456789abcdef";
+        String token = "benchmark-token-0123456789abcdef";
+        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
+        try (ConfigurableApplicationContext service = ServiceOnDatabase.startWeb(db, stripe,
+                "SYNC_MAX_REQUESTS_PER_SECOND=100000", "STRIPE_WEBHOOK_SECRET=" + secret, "SYNC_API_TOKEN=" + token,
+                "logging.level.io.stripesync=WARN")) {
+            sync(service, size);
+            var producer = service.getBean(org.apache.camel.CamelContext.class).createProducerTemplate();
+            producer.requestBody("direct:events-run", null, String.class); // the first catch-up starts from now
+            for (int i = 0; i < 50; i++) {
+                stripe.catalogue().update(ids.get(i * (size / 50)), java.util.Map.of("name", "Changed " + i));
+            }
+            int productRequests = stripe.productListRequestCount();
+            int eventRequests = stripe.eventListRequestCount();
+            long start = System.nanoTime();
+            JsonNode answer = JSON.readTree(producer.requestBody("direct:events-run", null, String.class));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            int requests = stripe.productListRequestCount() - productRequests + stripe.eventListRequestCount()
+                    - eventRequests;
+
+            String port = service.getEnvironment().getProperty("local.server.port");
+            HttpClient http = HttpClient.newHttpClient();
+            long[] millis = new long[1000];
+            for (int i = 0; i < millis.length; i++) {
+                stripe.catalogue().update(ids.get(i % size), java.util.Map.of("name", "Webhook " + i));
+                String body = JSON.writeValueAsString(stripe.catalogue().events().get(0));
+                long t = System.currentTimeMillis() / 1000;
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/stripe/webhook"))
+                        .header("Stripe-Signature", "t=" + t + ",v1=" + EventsIntegrationTests.sign(secret, t, body))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                long sent = System.nanoTime();
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                millis[i] = (System.nanoTime() - sent) / 1_000_000;
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("webhook answered " + response.statusCode() + ": " + response.body());
+                }
+            }
+            Arrays.sort(millis);
+            System.out.printf("Events, on a logged catalogue of %d products:%n", size);
+            System.out.printf("  catch-up after 50 changes: %.3f s, %d requests (events pages + re-reads), %d events, "
+                    + "%d changed%n", seconds, requests, answer.path("events").asInt(), answer.path("changed").asInt());
+            System.out.printf("  webhook to row, 1000 signed product.updated deliveries one after another: p50 %d ms, "
+                    + "p99 %d ms, max %d ms%n%n", millis[499], millis[989], millis[999]);
         }
     }
 

@@ -33,8 +33,9 @@ public final class LocalStripeSync {
         System.setProperty("spring.datasource.username", "postgres");
 
         boolean standIn = env("STRIPE_SECRET_KEY", "").isBlank();
+        StripeStandIn stripe = null;
         if (standIn) {
-            StripeStandIn stripe = StripeStandIn.start(0);
+            stripe = StripeStandIn.start(0);
             SampleProducts.fill(stripe.catalogue(), Integer.parseInt(env("LOCAL_SAMPLE_PRODUCTS", "300")));
             System.setProperty("stripe.api-base-url", stripe.baseUrl());
             System.setProperty("stripe.secret-key", StripeStandIn.API_KEY);
@@ -47,6 +48,15 @@ public final class LocalStripeSync {
         String answer = producer.send("direct:sync-run", exchange -> exchange.setProperty(RunLifecycle.TRIGGER, "startup"))
                 .getMessage().getBody(String.class);
 
+        String catchUp = "(not shown with a real Stripe account: make a change in the dashboard, then POST /stripe-sync-products/events)";
+        if (standIn) {
+            // the events catch-up: its first run starts from now; then a change in the stand-in, and the catch-up sees it
+            producer.requestBody("direct:events-run", null, String.class);
+            stripe.catalogue().create("prod_LocalDemoNew", "Created after the start-up sync");
+            stripe.catalogue().update((String) stripe.catalogue().all().get(1).get("id"), java.util.Map.of("name", "Renamed after the start-up sync"));
+            catchUp = producer.requestBody("direct:events-run", null, String.class);
+        }
+
         String port = context.getEnvironment().getProperty("local.server.port", "8080");
         log.info("""
 
@@ -54,11 +64,14 @@ public final class LocalStripeSync {
                 Stripe:    {}
                 Database:  embedded PostgreSQL, {}
                 Start-up sync: {}
+                Catch-up after a product was created and one renamed in the stand-in: {}
+                Catch up now:  curl -s -X POST http://localhost:{}/stripe-sync-products/events -H 'Authorization: Bearer {}'
                 Sync again:    curl -s -X POST http://localhost:{}/stripe-sync-products -H 'Authorization: Bearer {}'
                 Look at rows:  psql postgresql://postgres@localhost:{}/postgres -c 'SELECT name, stripe_product_id, project, created_at FROM stripe_products_log ORDER BY created_at DESC LIMIT 20'
                 Stop with Ctrl+C (the embedded database goes with it).
                 """, standIn ? "local stand-in with sample products (no STRIPE_SECRET_KEY set)"
-                        : "the account of STRIPE_SECRET_KEY", database.getJdbcUrl("postgres", "postgres"), answer, port,
+                        : "the account of STRIPE_SECRET_KEY", database.getJdbcUrl("postgres", "postgres"), answer, catchUp,
+                port, token.equals(DEMO_TOKEN) ? DEMO_TOKEN : "$SYNC_API_TOKEN", port,
                 token.equals(DEMO_TOKEN) ? DEMO_TOKEN : "$SYNC_API_TOKEN", dbPort);
     }
 
