@@ -1,2 +1,2 @@
 -- A product that could not be logged, set aside with the reason and Stripe's JSON as it came.
-INSERT INTO stripe_sync_failures (run_id, stripe_product_id, reason, raw) VALUES (?, ?, ?, ?)
+INSERT INTO {schema}.stripe_sync_failures (run_id, stripe_product_id, reason, raw) VALUES (?, ?, ?, ?)

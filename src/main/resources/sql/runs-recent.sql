@@ -3,6 +3,6 @@ SELECT coalesce(json_agg(r ORDER BY r.id DESC), '[]')::text
   FROM (SELECT id, trigger, status, started_at, finished_at,
                round(extract(epoch FROM finished_at - started_at) * 1000) AS duration_ms,
                pages, scanned, synced, changed, deleted, filtered, skipped, failed, error
-          FROM stripe_sync_runs
+          FROM {schema}.stripe_sync_runs
          ORDER BY id DESC
          LIMIT CAST(:?limit AS integer)) r

@@ -1,5 +1,6 @@
 package io.stripesync.config;
 
+import io.stripesync.database.SyncSchema;
 import java.net.URI;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
@@ -65,6 +66,7 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
         }
         checkFilters(env);
         checkWalk(env);
+        SyncSchema.checked(env.getProperty("sync.database.schema", "public"));
         String jdbcUrl = env.getProperty("spring.datasource.url", "");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new InvalidSettingException("SPRING_DATASOURCE_URL", jdbcUrl.isBlank()

@@ -1,5 +1,6 @@
 package io.stripesync.ops;
 
+import io.stripesync.database.SyncSchema;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -53,10 +54,10 @@ public class RowLevelSecurityCheck {
     private final String schema;
     private final String historyTable;
 
-    public RowLevelSecurityCheck(JdbcTemplate jdbc, @Value("${spring.flyway.default-schema}") String schema,
+    public RowLevelSecurityCheck(JdbcTemplate jdbc, SyncSchema schema,
                                  @Value("${spring.flyway.table}") String historyTable) {
         this.jdbc = jdbc;
-        this.schema = schema;
+        this.schema = schema.name();
         this.historyTable = historyTable;
     }
 

@@ -47,6 +47,10 @@ class SettingsCheckTests {
         assertInvalid(valid().withProperty("sync.filter.created-before", "2024-13-45"), "SYNC_CREATED_BEFORE", null);
         assertInvalid(valid().withProperty("sync.filter.metadata", "project"), "SYNC_FILTER_METADATA", null);
         assertInvalid(valid().withProperty("sync.project.metadata-key", " "), "SYNC_PROJECT_KEY", null);
+        // the schema is written into every statement: an identifier, nothing else
+        assertInvalid(valid().withProperty("sync.database.schema", "Audit"), "SYNC_DB_SCHEMA", null);
+        assertInvalid(valid().withProperty("sync.database.schema", "audit.x; DROP TABLE y"), "SYNC_DB_SCHEMA", null);
+        assertInvalid(valid().withProperty("sync.database.schema", "1st"), "SYNC_DB_SCHEMA", null);
     }
 
     @Test
