@@ -153,6 +153,37 @@ class SupabaseRowLevelSecurityIntegrationTests {
         }
     }
 
+    @Test
+    void aServiceRoleThatOwnsNoTableIsToldThatRowLevelSecurityShutsItOut(CapturedOutput output) {
+        // migrations as postgres, the tables' owner; the service as a role granted everything but owning nothing
+        new JdbcTemplate(new DriverManagerDataSource(TestDatabase.jdbcUrl())).execute("""
+                DO $$
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sync_not_owner') THEN
+                        CREATE ROLE sync_not_owner LOGIN;
+                    END IF;
+                END $$;
+                """);
+        JdbcTemplate db = ServiceOnDatabase.newDatabase("""
+                ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO sync_not_owner;
+                ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO sync_not_owner;
+                """);
+        String direct = ((DriverManagerDataSource) db.getDataSource()).getUrl().replaceAll("\\?.*", "");
+
+        // Quartz cannot take its lock row: the service does not start, and the log said why first
+        assertThatThrownBy(() -> ServiceOnDatabase.start(db, STRIPE,
+                "SYNC_MIGRATION_DATABASE_URL=" + direct + "?user=postgres", "spring.datasource.url=" + direct,
+                "spring.datasource.username=sync_not_owner").close())
+                .hasStackTraceContaining("violates row-level security policy");
+        String warning = "Row level security is on for public.%s and the service's role sync_not_owner neither owns "
+                + "it (postgres does) nor bypasses row level security, and the table has no policy: the service "
+                + "reads nothing there and cannot write. Make sync_not_owner the owner, or run the service as postgres";
+        assertThat(output.getAll()).contains(warning.formatted("stripe_products_log"))
+                .contains(warning.formatted("qrtz_locks")).contains(warning.formatted("stripe_sync_schema_history"));
+        assertThat(output.getAll().indexOf(warning.formatted("qrtz_locks")))
+                .isLessThan(output.getAll().indexOf("violates row-level security policy"));
+    }
+
     private static void assertRowLevelSecurityOnEveryTableOfTheService(JdbcTemplate db) {
         List<Map<String, Object>> tables = db.queryForList("""
                 SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,

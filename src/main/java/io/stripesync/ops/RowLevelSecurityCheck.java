@@ -6,14 +6,13 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * At start-up, after the migrations: warns, naming the table, when one of the service's tables in its schema is
+ * At start-up, after the migrations and before the routes start: warns, naming the table, when one of the service's tables in its schema is
  * open to Supabase's API (row level security off, or a privilege granted to anon or authenticated without a policy
  * for them, which is how Supabase's default privileges leave a new table), or when
  * row level security keeps the service itself out of it (its role neither owns the table nor bypasses RLS, and so
@@ -21,10 +20,10 @@ import org.springframework.stereotype.Component;
  * right where it may; this says where it could not, or where someone changed it since.
  */
 @Component
-public class RowLevelSecurityCheck {
+public class RowLevelSecurityCheck implements SmartInitializingSingleton {
 
     /** The service's tables (migrations V1 to V7, the Quartz tables, Flyway's history): a new table goes here too. */
-    static final List<String> TABLES = List.of("stripe_products_log", "stripe_product_changes", "stripe_sync_runs",
+    public static final List<String> TABLES = List.of("stripe_products_log", "stripe_product_changes", "stripe_sync_runs",
             "stripe_sync_failures", "stripe_prices_log", "qrtz_job_details", "qrtz_triggers", "qrtz_simple_triggers",
             "qrtz_cron_triggers", "qrtz_simprop_triggers", "qrtz_blob_triggers", "qrtz_calendars",
             "qrtz_paused_trigger_grps", "qrtz_fired_triggers", "qrtz_scheduler_state", "qrtz_locks");
@@ -61,8 +60,9 @@ public class RowLevelSecurityCheck {
         this.historyTable = historyTable;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    public void warnAtStartUp() {
+    /** After the migrations (its JdbcTemplate waits for them), before Camel starts: a shut-out role fails there. */
+    @Override
+    public void afterSingletonsInstantiated() {
         try {
             problems().forEach(log::warn);
         } catch (DataAccessException e) {
