@@ -55,15 +55,18 @@ public class RunLifecycle {
     private final SyncMetrics metrics;
     private final LastSuccessfulRun lastSuccessfulRun;
     private final ProductFilter productFilter;
+    private final SkippedFireTimes skippedFireTimes;
     private final boolean withPrices;
     private final boolean livemode;
     private final Set<Run> active = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public RunLifecycle(RunLock lock, RunRecords records, RunAnswer answer, Failures failures, Secrets secrets,
                         SyncMetrics metrics, LastSuccessfulRun lastSuccessfulRun, ProductFilter productFilter,
-                        @Value("${sync.prices.enabled}") boolean withPrices,
+                        SkippedFireTimes skippedFireTimes, @Value("${sync.prices.enabled}") boolean withPrices,
                         @Value("${stripe.secret-key}") String stripeKey) {
         this.lock = lock;
+        this.skippedFireTimes = skippedFireTimes;
         this.records = records;
         this.answer = answer;
         this.failures = failures;
@@ -75,11 +78,24 @@ public class RunLifecycle {
         this.livemode = stripeKey.contains("_live_");
     }
 
-    /** Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. */
+    /**
+     * Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. A run
+     * making up skipped fire times stops here, quietly, when another run made them up first.
+     */
     public void begin(Exchange exchange) throws SQLException {
         String trigger = triggerOf(exchange);
         Connection held = lock.acquire();
         try {
+            if (exchange.getProperty(SkippedFireTimes.MAKE_UP, false, Boolean.class)) {
+                Date owed = skippedFireTimes.owedFireTime(); // under the lock: no other run can make it up now
+                if (owed == null) {
+                    lock.release(held);
+                    exchange.setRouteStop(true);
+                    return;
+                }
+                exchange.setProperty(SCHEDULED_FOR, owed);
+                log.info("Skipped fire time {} (and any before it since) made up now", owed.toInstant());
+            }
             long id = records.start(trigger, exchange.getProperty(SCHEDULED_FOR, Date.class));
             // the product walk's query: the filters Stripe applies itself, and each default price inline (no request)
             String productParams = productFilter.stripeParams() + (withPrices ? EXPAND_DEFAULT_PRICE : "");
@@ -138,10 +154,21 @@ public class RunLifecycle {
         }
     }
 
-    /** Another run holds the lock: answer 409 and leave that run alone. */
+    /**
+     * Another run holds the lock: answer 409 and leave that run alone. A fire time of the schedule is recorded as
+     * skipped, to be made up when that run ends; a make-up finding the lock held leaves it to the holder.
+     */
     public void busy(Exchange exchange) {
-        metrics.runRefused(triggerOf(exchange));
-        log.info("Sync not started (trigger: {}): another run is in progress", triggerOf(exchange));
+        Date fireTime = exchange.getProperty(SCHEDULED_FOR, Date.class);
+        if (exchange.getProperty(SkippedFireTimes.MAKE_UP, false, Boolean.class)) {
+            log.debug("Skipped fire times not made up here: the run in progress makes them up when it ends");
+        } else if (fireTime != null) {
+            metrics.runRefused(triggerOf(exchange));
+            skippedFireTimes.skipped(fireTime);
+        } else {
+            metrics.runRefused(triggerOf(exchange));
+            log.info("Sync not started (trigger: {}): another run is in progress", triggerOf(exchange));
+        }
         answer.refused(exchange, 409, new SyncAlreadyRunningException().getMessage());
     }
 
@@ -152,6 +179,7 @@ public class RunLifecycle {
     @EventListener(ContextClosedEvent.class)
     @Order(Ordered.HIGHEST_PRECEDENCE)
     public void stopRunsAtNextPage() {
+        stopping = true;
         active.forEach(Run::stopAtNextPage);
     }
 
@@ -181,6 +209,20 @@ public class RunLifecycle {
         }
         answer.ended(exchange, run, status, httpStatus, error);
         MDC.remove(MDC_RUN_ID);
+        makeUpSkippedFireTimes();
+    }
+
+    /** The lock is released: fire times skipped while this run went on get their run (not while stopping). */
+    private void makeUpSkippedFireTimes() {
+        if (stopping) {
+            return;
+        }
+        try {
+            skippedFireTimes.makeUpIfOwed();
+        } catch (DataAccessException e) {
+            log.warn("Could not look for skipped fire times to make up: {}",
+                    secrets.scrub(e.getMostSpecificCause().getMessage()));
+        }
     }
 
     /** What started the run, as recorded: schedule (Quartz) or http; a caller may name itself in {@link #TRIGGER}. */
