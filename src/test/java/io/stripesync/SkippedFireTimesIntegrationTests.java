@@ -50,8 +50,9 @@ class SkippedFireTimesIntegrationTests {
             List<String> gainedDuringTheRun = STRIPE.catalogue().addGenerated(5);
 
             // instance two: the schedule, a fire time every two seconds, each finding the long run in progress
-            ConfigurableApplicationContext scheduled = ServiceOnDatabase.start(db, STRIPE, "SYNC_SCHEDULE_ENABLED=true",
-                    "SYNC_CRON=0/2 * * * * ?", "SYNC_CLUSTER_IDLE_WAIT_MS=1000", "SYNC_CLUSTER_CHECKIN_INTERVAL_MS=1000");
+            ConfigurableApplicationContext scheduled = ServiceOnDatabase.start(db, STRIPE,
+                    "SYNC_SCHEDULE_ENABLED=true", "SYNC_CRON=0/2 * * * * ?", "SYNC_CLUSTER_IDLE_WAIT_MS=1000",
+                    "SYNC_CLUSTER_CHECKIN_INTERVAL_MS=1000");
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() -> skippedRows(db) >= 2);
                 scheduled.getBean(Scheduler.class).standby(); // no more fire times: the test counts what follows
@@ -59,8 +60,8 @@ class SkippedFireTimesIntegrationTests {
                 STRIPE.latencyMs(0);
 
                 assertThat(longRun.get()).contains("\"success\":true").contains("\"synced\":500");
-                await().atMost(Duration.ofSeconds(15)).until(() -> runs(db).stream()
-                        .anyMatch(run -> "schedule".equals(run.get("trigger")) && "succeeded".equals(run.get("status"))));
+                await().atMost(Duration.ofSeconds(15)).until(() -> runs(db).stream().anyMatch(run ->
+                        "schedule".equals(run.get("trigger")) && "succeeded".equals(run.get("status"))));
                 // and nothing more: one run made up every skipped fire time
                 await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                         .until(() -> runs(db).stream().noneMatch(run -> "running".equals(run.get("status"))));
@@ -78,7 +79,8 @@ class SkippedFireTimesIntegrationTests {
             assertThat(runs).hasSize(1 + skipped.size() + 1);
             assertThat(skipped).hasSizeGreaterThanOrEqualTo(2).allSatisfy(row -> assertThat(row)
                     .containsEntry("trigger", "schedule").containsEntry("skipped_for_run_id", longOne.get("id"))
-                    .containsEntry("error", "run " + longOne.get("id") + " was in progress: a run follows when it ends"));
+                    .containsEntry("error", "run " + longOne.get("id")
+                            + " was in progress: a run follows when it ends"));
             List<Instant> fireTimes = skipped.stream().map(row -> instant(row, "scheduled_for")).toList();
             assertThat(fireTimes).doesNotHaveDuplicates()
                     .allMatch(fireTime -> fireTime.isAfter(instant(longOne, "started_at")));
