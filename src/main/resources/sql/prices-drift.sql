@@ -16,8 +16,8 @@ SELECT c.stripe_product_id                                                 AS pr
        END                                                                 AS change_percent,
        to_char(c.detected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS detected_at,
        c.run_id
-  FROM stripe_product_changes c
-  LEFT JOIN stripe_products_log l USING (stripe_product_id)
+  FROM {schema}.stripe_product_changes c
+  LEFT JOIN {schema}.stripe_products_log l USING (stripe_product_id)
  WHERE c.field = 'default_price'
    AND c.detected_at >= CAST(:?since AS timestamptz)
  ORDER BY c.detected_at, c.id

@@ -22,10 +22,10 @@ WITH page AS (
            coalesce(pr -> 'metadata', '{}'::jsonb)                AS metadata,
            to_timestamp((pr ->> 'created')::bigint)               AS created_at
       FROM jsonb_array_elements(CAST(:?prices AS jsonb)) AS pr
-     CROSS JOIN LATERAL stripe_price_columns(pr) AS price
+     CROSS JOIN LATERAL {schema}.stripe_price_columns(pr) AS price
      WHERE pr ->> 'id' IS NOT NULL
 )
-INSERT INTO stripe_prices_log AS logged
+INSERT INTO {schema}.stripe_prices_log AS logged
        (stripe_price_id, stripe_product_id, active, livemode, currency, unit_amount, unit_amount_decimal, amount,
         price_usd, billing_scheme, price_type, recurring_interval, recurring_interval_count, nickname, lookup_key,
         metadata, created_at)
@@ -33,7 +33,7 @@ SELECT stripe_price_id, stripe_product_id, active, livemode, currency, unit_amou
        price_usd, billing_scheme, price_type, recurring_interval, recurring_interval_count, nickname, lookup_key,
        metadata, created_at
   FROM page
- WHERE EXISTS (SELECT 1 FROM stripe_products_log l WHERE l.stripe_product_id = page.stripe_product_id)
+ WHERE EXISTS (SELECT 1 FROM {schema}.stripe_products_log l WHERE l.stripe_product_id = page.stripe_product_id)
     ON CONFLICT (stripe_price_id) DO UPDATE
    SET active = EXCLUDED.active, nickname = EXCLUDED.nickname, lookup_key = EXCLUDED.lookup_key,
        metadata = EXCLUDED.metadata, updated_at = now()

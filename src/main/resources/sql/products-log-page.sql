@@ -32,7 +32,7 @@ page AS (
            (p ->> 'active')::boolean                           AS active,
            (p ->> 'livemode')::boolean                         AS livemode,
            coalesce(p -> 'metadata', '{}'::jsonb)              AS metadata,
-           stripe_project_of(coalesce(p -> 'metadata', '{}'::jsonb), s.project_key, s.default_project,
+           {schema}.stripe_project_of(coalesce(p -> 'metadata', '{}'::jsonb), s.project_key, s.default_project,
                              s.project_renames)                AS project,
            to_timestamp((p ->> 'created')::bigint)             AS created_at,
            to_timestamp((p ->> 'updated')::bigint)             AS stripe_updated_at,
@@ -46,7 +46,7 @@ page AS (
            price.recurring_interval
       FROM jsonb_array_elements(CAST(:?products AS jsonb)) AS p
      CROSS JOIN settings s
-     CROSS JOIN LATERAL stripe_price_columns(CASE WHEN s.with_prices THEN p -> 'default_price' END) AS price
+     CROSS JOIN LATERAL {schema}.stripe_price_columns(CASE WHEN s.with_prices THEN p -> 'default_price' END) AS price
 ),
 -- the log rows of the page's products as they were before this statement (the rows it inserts are not among them)
 compared AS (
@@ -58,9 +58,9 @@ compared AS (
            l.default_price_id AS old_default_price_id, l.currency AS old_currency, l.unit_amount AS old_unit_amount,
            l.amount AS old_amount, l.price_usd AS old_price_usd, l.price_type AS old_price_type,
            l.recurring_interval AS old_recurring_interval,
-           stripe_project_of(l.metadata, s.project_key, s.default_project, s.project_renames) AS old_attributed_project
+           {schema}.stripe_project_of(l.metadata, s.project_key, s.default_project, s.project_renames) AS old_attributed_project
       FROM page n
-      JOIN stripe_products_log l USING (stripe_product_id)
+      JOIN {schema}.stripe_products_log l USING (stripe_product_id)
      CROSS JOIN settings s
      WHERE (l.stripe_updated_at IS NULL OR n.stripe_updated_at >= l.stripe_updated_at)
        AND (l.deleted_event_id IS NULL OR n.stripe_updated_at > l.deleted_at)
@@ -92,7 +92,7 @@ changes AS (
      WHERE f.comparable AND f.old_value IS DISTINCT FROM f.new_value
 ),
 recorded AS (
-    INSERT INTO stripe_product_changes (stripe_product_id, run_id, source, field, old_value, new_value, event_id)
+    INSERT INTO {schema}.stripe_product_changes (stripe_product_id, run_id, source, field, old_value, new_value, event_id)
     SELECT c.stripe_product_id, CAST(:?runId AS bigint), s.source, c.field, c.old_value, c.new_value,
            s.event_ids ->> c.stripe_product_id
       FROM changes c
@@ -100,7 +100,7 @@ recorded AS (
     RETURNING stripe_product_id
 ),
 updated AS (
-    UPDATE stripe_products_log l
+    UPDATE {schema}.stripe_products_log l
        SET name               = c.name,
            description        = c.description,
            active             = c.active,
@@ -125,7 +125,7 @@ updated AS (
      WHERE l.stripe_product_id = c.stripe_product_id
 ),
 inserted AS (
-    INSERT INTO stripe_products_log
+    INSERT INTO {schema}.stripe_products_log
            (stripe_product_id, name, description, active, livemode, metadata, project, created_at, stripe_updated_at,
             default_price_id, currency, unit_amount, amount, price_usd, price_type, recurring_interval,
             price_synced_at, source)

@@ -9,7 +9,7 @@ WITH told AS (
       FROM jsonb_array_elements(CAST(:?deletions AS jsonb)) AS d
 ),
 gone AS (
-    UPDATE stripe_products_log l
+    UPDATE {schema}.stripe_products_log l
        SET deleted_at = t.deleted_at, deleted_event_id = t.event_id
       FROM told t
      WHERE l.stripe_product_id = t.stripe_product_id
@@ -17,7 +17,7 @@ gone AS (
     RETURNING l.stripe_product_id, l.deleted_at, l.deleted_event_id
 ),
 recorded AS (
-    INSERT INTO stripe_product_changes (stripe_product_id, run_id, source, field, old_value, new_value, event_id)
+    INSERT INTO {schema}.stripe_product_changes (stripe_product_id, run_id, source, field, old_value, new_value, event_id)
     SELECT stripe_product_id, CAST(:?runId AS bigint), CAST(:?source AS text), 'deleted', NULL, to_jsonb(deleted_at),
            deleted_event_id
       FROM gone

@@ -10,10 +10,10 @@ WITH seen AS (
     SELECT unnest(CAST(:?seenIds AS text[])) AS stripe_product_id
 ),
 run AS (
-    SELECT started_at FROM stripe_sync_runs WHERE id = CAST(:?runId AS bigint)
+    SELECT started_at FROM {schema}.stripe_sync_runs WHERE id = CAST(:?runId AS bigint)
 ),
 gone AS (
-    UPDATE stripe_products_log l
+    UPDATE {schema}.stripe_products_log l
        SET deleted_at = now()
       FROM run
      WHERE l.deleted_at IS NULL
@@ -24,7 +24,7 @@ gone AS (
     RETURNING l.stripe_product_id, l.deleted_at
 ),
 recorded AS (
-    INSERT INTO stripe_product_changes (stripe_product_id, run_id, source, field, old_value, new_value)
+    INSERT INTO {schema}.stripe_product_changes (stripe_product_id, run_id, source, field, old_value, new_value)
     SELECT stripe_product_id, CAST(:?runId AS bigint), 'backfill', 'deleted', NULL, to_jsonb(deleted_at)
       FROM gone
     RETURNING 1

@@ -5,6 +5,6 @@ SELECT coalesce(json_agg(s ORDER BY s.project NULLS LAST), '[]')::text
                count(*) AS total_products,
                count(*) FILTER (WHERE logged_at >= now() - interval '24 hours') AS logged_last_24h,
                max(logged_at) AS last_logged_at,
-               (SELECT max(finished_at) FROM stripe_sync_runs WHERE status = 'succeeded') AS last_successful_sync
-          FROM stripe_products_log
+               (SELECT max(finished_at) FROM {schema}.stripe_sync_runs WHERE status = 'succeeded') AS last_successful_sync
+          FROM {schema}.stripe_products_log
          GROUP BY project) s

@@ -4,7 +4,7 @@ SELECT json_build_object(
            'run', to_jsonb(r),
            'failures', coalesce((SELECT json_agg(f ORDER BY f.id)
                                    FROM (SELECT id, stripe_product_id, reason, raw, recorded_at
-                                           FROM stripe_sync_failures
+                                           FROM {schema}.stripe_sync_failures
                                           WHERE run_id = r.id) f), '[]'))::text
-  FROM stripe_sync_runs r
+  FROM {schema}.stripe_sync_runs r
  WHERE r.id = CAST(:?id AS bigint)

@@ -4,6 +4,7 @@ import jakarta.validation.Path;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
+import io.stripesync.database.SyncSchema;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -178,6 +179,7 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
             throw new InvalidSettingException("SYNC_DB_POOL_SIZE", "must be at least SYNC_WALK_CONCURRENCY + 3 ("
                     + (concurrency + 3) + "): the run's lock, one connection per walker, the scheduler and the endpoints");
         }
+        SyncSchema.checked(binder.bind("sync.database.schema", String.class).orElse("public"));
         String jdbcUrl = binder.bind("spring.datasource.url", String.class).orElse("");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new InvalidSettingException("SPRING_DATASOURCE_URL", jdbcUrl.isBlank()

@@ -30,6 +30,7 @@ public record SyncSettings(
         @Valid @DefaultValue Prices prices,
         @Valid @DefaultValue Filter filter,
         long lockKey,
+        @Valid @DefaultValue Database database,
         @Valid @DefaultValue Events events,
         @Valid @DefaultValue Walk walk,
         @Min(value = 1, message = "must be at least 1") int progressEveryPages,
@@ -71,6 +72,14 @@ public record SyncSettings(
         }
     }
 
+    /** Where the tables are (SYNC_DB_SCHEMA, checked by SettingsCheck) and how migrations connect. */
+    public record Database(String schema, String migrationUrl) {
+
+        public Database {
+            schema = schema == null || schema.isBlank() ? "public" : schema;
+        }
+    }
+
     /** The events catch-up; the webhook's settings are Stripe's (stripe.webhook-*). */
     public record Events(boolean enabled, String cron, Duration maxAge, Duration healthMaxAge, long lockKey) {
     }
@@ -94,7 +103,7 @@ public record SyncSettings(
         return "SyncSettings[apiToken=" + Secrets.mask(apiToken) + ", cron=" + cron + ", timeZone=" + timeZone
                 + ", schedule=" + schedule + ", cluster=" + cluster + ", http=" + http + ", defaultProject="
                 + defaultProject + ", project=" + project + ", prices=" + prices + ", filter=" + filter + ", lockKey="
-                + lockKey + ", events=" + events + ", walk=" + walk + ", progressEveryPages=" + progressEveryPages + ", retry=" + retry
+                + lockKey + ", database=" + database + ", events=" + events + ", walk=" + walk + ", progressEveryPages=" + progressEveryPages + ", retry=" + retry
                 + ", health=" + health + ", routesDir=" + routesDir + "]";
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import io.stripesync.config.SyncSettings;
+import io.stripesync.database.SyncSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -21,25 +22,27 @@ public class EventsCursor {
     }
 
     private static final String SELECT =
-            "SELECT event_id, event_created, updated_at FROM stripe_sync_cursors WHERE name = 'events'";
+            "SELECT event_id, event_created, updated_at FROM {schema}.stripe_sync_cursors WHERE name = 'events'";
     private static final String UPSERT = """
-            INSERT INTO stripe_sync_cursors (name, event_id, event_created, updated_at)
+            INSERT INTO {schema}.stripe_sync_cursors AS c (name, event_id, event_created, updated_at)
             VALUES ('events', ?, ?, now())
             ON CONFLICT (name) DO UPDATE
-               SET event_id      = coalesce(EXCLUDED.event_id, stripe_sync_cursors.event_id),
-                   event_created = greatest(EXCLUDED.event_created, stripe_sync_cursors.event_created),
+               SET event_id      = coalesce(EXCLUDED.event_id, c.event_id),
+                   event_created = greatest(EXCLUDED.event_created, c.event_created),
                    updated_at    = now()""";
 
     private final JdbcTemplate jdbc;
+    private final SyncSchema schema;
     private final Duration maxAge;
 
-    public EventsCursor(JdbcTemplate jdbc, SyncSettings settings) {
+    public EventsCursor(JdbcTemplate jdbc, SyncSchema schema, SyncSettings settings) {
         this.jdbc = jdbc;
+        this.schema = schema;
         this.maxAge = settings.events().maxAge();
     }
 
     public Optional<Position> position() {
-        List<Position> rows = jdbc.query(SELECT, (row, i) -> new Position(row.getString(1),
+        List<Position> rows = jdbc.query(schema.qualify(SELECT), (row, i) -> new Position(row.getString(1),
                 instant(row.getTimestamp(2)), instant(row.getTimestamp(3))));
         return rows.stream().findFirst();
     }
@@ -51,7 +54,7 @@ public class EventsCursor {
 
     /** The cursor moves on to the newest event applied (or stays, when there was none), read now. */
     public void moveTo(String eventId, Instant eventCreated) {
-        jdbc.update(UPSERT, eventId, eventCreated == null ? null : Timestamp.from(eventCreated));
+        jdbc.update(schema.qualify(UPSERT), eventId, eventCreated == null ? null : Timestamp.from(eventCreated));
     }
 
     /**
@@ -59,11 +62,11 @@ public class EventsCursor {
      * that replaced a catch-up, from when that walk started, so that nothing it may have passed by is lost).
      */
     public void startFrom(Instant moment) {
-        jdbc.update("""
-                INSERT INTO stripe_sync_cursors (name, event_id, event_created, updated_at)
+        jdbc.update(schema.qualify("""
+                INSERT INTO {schema}.stripe_sync_cursors (name, event_id, event_created, updated_at)
                 VALUES ('events', NULL, ?, now())
                 ON CONFLICT (name) DO UPDATE SET event_id = NULL, event_created = EXCLUDED.event_created,
-                                                 updated_at = now()""", Timestamp.from(moment));
+                                                 updated_at = now()"""), Timestamp.from(moment));
     }
 
     public Duration maxAge() {

@@ -3,6 +3,7 @@ package io.stripesync.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.config.LogSafe;
+import io.stripesync.database.SyncSchema;
 import io.stripesync.run.Run;
 import io.stripesync.run.RunLifecycle;
 import io.stripesync.walk.Window;
@@ -47,16 +48,19 @@ public class StripeEvents {
     private static final long SLACK_SECONDS = 60;
     private static final int IDS_PER_REQUEST = 100;
     private static final String RECORD = """
-            INSERT INTO stripe_events_log (event_id, type, event_created, source, outcome) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO {schema}.stripe_events_log (event_id, type, event_created, source, outcome) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (event_id) DO NOTHING""";
 
     private final JdbcTemplate jdbc;
+    private final SyncSchema schema;
     private final ObjectMapper json;
     private final EventsCursor cursor;
     private final EventMetrics metrics;
 
-    public StripeEvents(JdbcTemplate jdbc, ObjectMapper json, EventsCursor cursor, EventMetrics metrics) {
+    public StripeEvents(JdbcTemplate jdbc, SyncSchema schema, ObjectMapper json, EventsCursor cursor,
+                        EventMetrics metrics) {
         this.jdbc = jdbc;
+        this.schema = schema;
         this.json = json;
         this.cursor = cursor;
         this.metrics = metrics;
@@ -111,7 +115,7 @@ public class StripeEvents {
         exchange.getProperty(RunLifecycle.RUN, Run.class).eventsRead(events.size());
         String[] ids = events.stream().map(e -> String.valueOf(e.get("id"))).toArray(String[]::new);
         Set<String> seen = new java.util.HashSet<>(jdbc.queryForList(
-                "SELECT event_id FROM stripe_events_log WHERE event_id = ANY (?)", String.class, (Object) ids));
+                schema.qualify("SELECT event_id FROM {schema}.stripe_events_log WHERE event_id = ANY (?)"), String.class, (Object) ids));
         List<Map<String, Object>> fresh = new ArrayList<>();
         for (Map<String, Object> event : events) {
             metrics.received(source, String.valueOf(event.get("type")));
@@ -130,7 +134,7 @@ public class StripeEvents {
         for (Map<String, Object> event : fresh(exchange)) {
             String type = String.valueOf(event.get("type"));
             boolean concerns = TYPES.contains(type);
-            jdbc.update(RECORD, String.valueOf(event.get("id")), type, Timestamp.from(createdOf(event)), source,
+            jdbc.update(schema.qualify(RECORD), String.valueOf(event.get("id")), type, Timestamp.from(createdOf(event)), source,
                     concerns ? "applied" : "ignored");
             if (concerns) {
                 metrics.applied(createdOf(event));

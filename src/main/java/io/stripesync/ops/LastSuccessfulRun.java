@@ -1,5 +1,6 @@
 package io.stripesync.ops;
 
+import io.stripesync.database.SyncSchema;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,16 +18,18 @@ import org.springframework.stereotype.Component;
 public class LastSuccessfulRun {
 
     private static final String SELECT =
-            "SELECT max(finished_at) FROM stripe_sync_runs WHERE status = 'succeeded'";
+            "SELECT max(finished_at) FROM {schema}.stripe_sync_runs WHERE status = 'succeeded'";
     private static final Duration CACHE_FOR = Duration.ofSeconds(5);
 
     private final JdbcTemplate jdbc;
+    private final String select;
     private final Clock clock;
     private volatile Instant readAt = Instant.MIN;
     private volatile Optional<Instant> finishedAt = Optional.empty();
 
-    public LastSuccessfulRun(JdbcTemplate jdbc) {
+    public LastSuccessfulRun(JdbcTemplate jdbc, SyncSchema schema) {
         this.jdbc = jdbc;
+        this.select = schema.qualify(SELECT);
         this.clock = Clock.systemUTC();
     }
 
@@ -34,7 +37,7 @@ public class LastSuccessfulRun {
         Instant now = clock.instant();
         if (readAt.plus(CACHE_FOR).isBefore(now)) {
             try {
-                Timestamp last = jdbc.queryForObject(SELECT, Timestamp.class);
+                Timestamp last = jdbc.queryForObject(select, Timestamp.class);
                 finishedAt = Optional.ofNullable(last).map(Timestamp::toInstant);
                 readAt = now;
             } catch (DataAccessException unreachable) {

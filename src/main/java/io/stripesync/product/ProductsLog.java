@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.config.LogSafe;
 import io.stripesync.config.SyncSettings;
+import io.stripesync.database.SyncSchema;
 import io.stripesync.walk.WindowSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,7 +47,7 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
     private static final String SELECT_LOGGED_AMONG = """
             SELECT stripe_product_id, extract(epoch FROM stripe_updated_at)::bigint AS updated,
                    price_synced_at IS NOT NULL AS price_synced, deleted_at IS NOT NULL AS deleted
-              FROM stripe_products_log WHERE stripe_product_id = ANY (?)""";
+              FROM {schema}.stripe_products_log WHERE stripe_product_id = ANY (?)""";
     /** The fields sql/products-log-page.sql reads: images, features and the rest would be parsed there for nothing. */
     private static final List<String> WRITTEN_FIELDS = List.of("id", "name", "description", "active", "livemode",
             "metadata", "created", "updated", "default_price");
@@ -56,11 +57,13 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
             "the products log answers per page: use it from the route's idempotent consumer";
 
     private final JdbcTemplate jdbc;
+    private final String selectLoggedAmong;
     private final ObjectMapper json;
     private final boolean withPrices;
 
-    public ProductsLog(JdbcTemplate jdbc, ObjectMapper json, SyncSettings settings) {
+    public ProductsLog(JdbcTemplate jdbc, SyncSchema schema, ObjectMapper json, SyncSettings settings) {
         this.jdbc = jdbc;
+        this.selectLoggedAmong = schema.qualify(SELECT_LOGGED_AMONG);
         this.json = json;
         this.withPrices = settings.prices().enabled();
     }
@@ -74,7 +77,7 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
             return new PageLog(Map.of());
         }
         return new PageLog(jdbc.execute((ConnectionCallback<Map<String, PageLog.Logged>>) connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(SELECT_LOGGED_AMONG)) {
+            try (PreparedStatement statement = connection.prepareStatement(selectLoggedAmong)) {
                 statement.setArray(1, connection.createArrayOf("text", ids));
                 Map<String, PageLog.Logged> logged = new HashMap<>();
                 try (ResultSet rows = statement.executeQuery()) {

@@ -60,16 +60,19 @@ public class RunLifecycle {
     private final SyncMetrics metrics;
     private final LastSuccessfulRun lastSuccessfulRun;
     private final ProductFilter productFilter;
+    private final SkippedFireTimes skippedFireTimes;
     private final boolean withPrices;
     private final boolean livemode;
     private final Set<Run> active = ConcurrentHashMap.newKeySet();
     private final boolean keyCanWrite;
     private final java.util.concurrent.atomic.AtomicBoolean keyAdviceGiven = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean stopping;
 
     public RunLifecycle(RunLock lock, RunRecords records, RunAnswer answer, Failures failures, Secrets secrets,
                         SyncMetrics metrics, LastSuccessfulRun lastSuccessfulRun, ProductFilter productFilter,
-                        SyncSettings settings, StripeSettings stripe) {
+                        SkippedFireTimes skippedFireTimes, SyncSettings settings, StripeSettings stripe) {
         this.lock = lock;
+        this.skippedFireTimes = skippedFireTimes;
         this.records = records;
         this.answer = answer;
         this.failures = failures;
@@ -82,13 +85,26 @@ public class RunLifecycle {
         this.keyCanWrite = stripe.secretKey().startsWith("sk_");
     }
 
-    /** Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. */
+    /**
+     * Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. A run
+     * making up skipped fire times stops here, quietly, when another run made them up first.
+     */
     public void begin(Exchange exchange) throws SQLException {
         String trigger = triggerOf(exchange);
         String kind = exchange.getProperty(KIND, Run.WALK, String.class);
         String reason = exchange.getProperty(REASON, String.class);
         Connection held = lock.acquire(kind);
         try {
+            if (exchange.getProperty(SkippedFireTimes.MAKE_UP, false, Boolean.class)) {
+                Date owed = skippedFireTimes.owedFireTime(); // under the lock: no other run can make it up now
+                if (owed == null) {
+                    lock.release(held);
+                    exchange.setRouteStop(true);
+                    return;
+                }
+                exchange.setProperty(SCHEDULED_FOR, owed);
+                log.info("Skipped fire time {} (and any before it since) made up now", owed.toInstant());
+            }
             long id = records.start(kind, trigger, exchange.getProperty(SCHEDULED_FOR, Date.class));
             Run run = new Run(id, trigger, kind, Run.EVENTS.equals(kind) ? "events" : "backfill", reason, held,
                     productParams(), productFilter.createdFromSeconds(), productFilter.createdUntilSeconds(),
@@ -165,12 +181,23 @@ public class RunLifecycle {
         }
     }
 
-    /** Another run holds the lock: answer 409 and leave that run alone. */
+    /**
+     * Another run holds the lock: answer 409 and leave that run alone. A fire time of the schedule is recorded as
+     * skipped, to be made up when that run ends; a make-up finding the lock held leaves it to the holder.
+     */
     public void busy(Exchange exchange) {
         String kind = exchange.getProperty(KIND, Run.WALK, String.class);
-        metrics.runRefused(triggerOf(exchange));
-        log.info("{} not started (trigger: {}): another is in progress",
-                Run.EVENTS.equals(kind) ? "Events catch-up" : "Sync", triggerOf(exchange));
+        Date fireTime = exchange.getProperty(SCHEDULED_FOR, Date.class);
+        if (exchange.getProperty(SkippedFireTimes.MAKE_UP, false, Boolean.class)) {
+            log.debug("Skipped fire times not made up here: the run in progress makes them up when it ends");
+        } else if (fireTime != null && Run.WALK.equals(kind)) {
+            metrics.runRefused(triggerOf(exchange));
+            skippedFireTimes.skipped(fireTime);
+        } else {
+            metrics.runRefused(triggerOf(exchange));
+            log.info("{} not started (trigger: {}): another is in progress",
+                    Run.EVENTS.equals(kind) ? "Events catch-up" : "Sync", triggerOf(exchange));
+        }
         answer.refused(exchange, 409, new SyncAlreadyRunningException(kind).getMessage());
     }
 
@@ -181,6 +208,7 @@ public class RunLifecycle {
     @EventListener(ContextClosedEvent.class)
     @Order(Ordered.HIGHEST_PRECEDENCE)
     public void stopRunsAtNextPage() {
+        stopping = true;
         active.forEach(Run::stopAtNextPage);
     }
 
@@ -213,6 +241,20 @@ public class RunLifecycle {
         }
         answer.ended(exchange, run, status, httpStatus, error);
         MDC.remove(MDC_RUN_ID);
+        makeUpSkippedFireTimes();
+    }
+
+    /** The lock is released: fire times skipped while this run went on get their run (not while stopping). */
+    private void makeUpSkippedFireTimes() {
+        if (stopping) {
+            return;
+        }
+        try {
+            skippedFireTimes.makeUpIfOwed();
+        } catch (DataAccessException e) {
+            log.warn("Could not look for skipped fire times to make up: {}",
+                    secrets.scrub(e.getMostSpecificCause().getMessage()));
+        }
     }
 
     /** What started the run, as recorded: schedule (Quartz) or http; a caller may name itself in {@link #TRIGGER}. */

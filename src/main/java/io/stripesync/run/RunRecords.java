@@ -1,30 +1,30 @@
 package io.stripesync.run;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.stripesync.database.SyncSchema;
 import java.sql.Types;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StreamUtils;
 
 /** A run's row in {@code stripe_sync_runs} and its set-aside products in {@code stripe_sync_failures}. */
 @Component
 public class RunRecords {
 
     private final JdbcTemplate jdbc;
-    private final String closeAbandoned = sql("runs-close-abandoned.sql");
-    private final String insert = sql("runs-insert.sql");
-    private final String finish = sql("runs-finish.sql");
-    private final String insertFailure = sql("failures-insert.sql");
+    private final String closeAbandoned;
+    private final String insert;
+    private final String finish;
+    private final String insertFailure;
 
-    public RunRecords(JdbcTemplate jdbc) {
+    public RunRecords(JdbcTemplate jdbc, SyncSchema schema) {
         this.jdbc = jdbc;
+        this.closeAbandoned = schema.statement("runs-close-abandoned.sql");
+        this.insert = schema.statement("runs-insert.sql");
+        this.finish = schema.statement("runs-finish.sql");
+        this.insertFailure = schema.statement("failures-insert.sql");
     }
 
     /** Marks runs whose process died as interrupted (call holding the run lock), and records a new 'running' run. */
@@ -43,14 +43,5 @@ public class RunRecords {
     void recordProblems(long runId, List<Object[]> products, String severity) {
         jdbc.batchUpdate(insertFailure, products.stream()
                 .map(p -> new Object[] {runId, p[0], p[1], p[2], severity}).toList());
-    }
-
-    private static String sql(String file) {
-        try {
-            return StreamUtils.copyToString(new ClassPathResource("sql/" + file).getInputStream(),
-                    StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

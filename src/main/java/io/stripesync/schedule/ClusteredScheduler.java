@@ -1,6 +1,7 @@
 package io.stripesync.schedule;
 
 import io.stripesync.config.SyncSettings;
+import io.stripesync.database.SyncSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -21,7 +22,8 @@ import org.springframework.scheduling.quartz.SchedulerFactoryBean;
  * once, on one instance, and when an instance stops or dies the others keep the schedule.
  *
  * <p>The job store is Quartz's JDBC store over the service's DataSource: same connection settings, same schema
- * ({@code SYNC_DB_SCHEMA}), tables from Flyway ({@code V4__quartz_tables.sql}). It is {@link JobStoreTX}, which commits
+ * ({@code SYNC_DB_SCHEMA}, written into the table prefix like every statement's, see {@link SyncSchema}), tables
+ * from Flyway ({@code V4__quartz_tables.sql}). It is {@link JobStoreTX}, which commits
  * its own transactions, so Camel's scheduling calls at start-up also run under the cluster's lock.
  *
  * <p>Camel starts the scheduler once its routes are up, and only where the schedule is on
@@ -37,7 +39,7 @@ public class ClusteredScheduler {
 
     @Bean
     @DependsOnDatabaseInitialization
-    SchedulerFactoryBean syncScheduler(DataSource dataSource, SyncSettings settings) {
+    SchedulerFactoryBean syncScheduler(DataSource dataSource, SyncSchema schema, SyncSettings settings) {
         // Quartz looks its connections up by name in a JVM-wide registry: one name per scheduler, never shared
         String connections = CLUSTER_NAME + "-" + UUID.randomUUID();
         DBConnectionManager.getInstance().addConnectionProvider(connections, new DataSourceConnections(dataSource));
@@ -50,7 +52,8 @@ public class ClusteredScheduler {
         quartz.setProperty("org.quartz.jobStore.class", JobStoreTX.class.getName());
         quartz.setProperty("org.quartz.jobStore.driverDelegateClass", PostgreSQLDelegate.class.getName());
         quartz.setProperty("org.quartz.jobStore.dataSource", connections);
-        quartz.setProperty("org.quartz.jobStore.tablePrefix", "qrtz_");
+        // "audit".qrtz_: Quartz writes the prefix before each table name, so its statements name the schema too
+        quartz.setProperty("org.quartz.jobStore.tablePrefix", schema.qualify(SyncSchema.PLACEHOLDER + ".qrtz_"));
         quartz.setProperty("org.quartz.jobStore.isClustered", "true");
         quartz.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(settings.cluster().checkinIntervalMs()));
         // without it two nodes can both fire one trigger (quartz-scheduler/quartz#107)

@@ -68,6 +68,10 @@ class SettingsCheckTests {
                 null);
         assertInvalid(valid().withProperty("sync.filter.metadata", "project"), "SYNC_FILTER_METADATA", null);
         assertInvalid(valid().withProperty("sync.project.metadata-key", " "), "SYNC_PROJECT_METADATA_KEY", null);
+        // the schema is written into every statement: an identifier, nothing else
+        assertInvalid(valid().withProperty("sync.database.schema", "Audit"), "SYNC_DB_SCHEMA", null);
+        assertInvalid(valid().withProperty("sync.database.schema", "audit.x; DROP TABLE y"), "SYNC_DB_SCHEMA", null);
+        assertInvalid(valid().withProperty("sync.database.schema", "1st"), "SYNC_DB_SCHEMA", null);
         assertInvalid(valid().withProperty("sync.walk.concurrency", "33"), "SYNC_WALK_CONCURRENCY", null);
         assertInvalid(valid().withProperty("sync.walk.concurrency", "0"), "SYNC_WALK_CONCURRENCY", null);
         assertInvalid(valid().withProperty("sync.walk.max-requests-per-second", "0"),

@@ -23,7 +23,8 @@ class ProductsLogTests {
     private static final CamelContext CAMEL = new DefaultCamelContext();
     private static final long UPDATED = 1_721_839_011L;
 
-    private final ProductsLog log = new ProductsLog(new JdbcTemplate(), JSON,
+    private final ProductsLog log = new ProductsLog(new JdbcTemplate(),
+            new io.stripesync.database.SyncSchema(io.stripesync.config.TestSettings.sync(java.util.Map.of())), JSON,
             io.stripesync.config.TestSettings.sync(java.util.Map.of("sync.prices.enabled", "true")));
 
     @Test
@@ -80,7 +81,8 @@ class ProductsLogTests {
 
     @Test
     void withPriceSyncOffMissingPriceColumnsAreNoChange() {
-        ProductsLog withoutPrices = new ProductsLog(new JdbcTemplate(), JSON,
+        ProductsLog withoutPrices = new ProductsLog(new JdbcTemplate(),
+            new io.stripesync.database.SyncSchema(io.stripesync.config.TestSettings.sync(java.util.Map.of())), JSON,
                 io.stripesync.config.TestSettings.sync(java.util.Map.of("sync.prices.enabled", "false")));
         PageLog page = new PageLog(Map.of("prod_Same", new PageLog.Logged(UPDATED, false, false)));
 

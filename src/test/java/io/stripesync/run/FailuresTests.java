@@ -40,7 +40,8 @@ class FailuresTests {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     // the last-run gauge reads the database only when scraped, and nothing here scrapes it
-    private final SyncMetrics metrics = new SyncMetrics(registry, new LastSuccessfulRun(new JdbcTemplate()));
+    private final SyncMetrics metrics = new SyncMetrics(registry, new LastSuccessfulRun(new JdbcTemplate(),
+            new io.stripesync.database.SyncSchema(TestSettings.sync(java.util.Map.of()))));
     private final Failures failures = new Failures(metrics, TestSettings.secrets("a-token-of-sixteen-chars"),
             TestSettings.sync(java.util.Map.of("sync.retry.max-total-wait-ms", "120000")));
 
