@@ -82,13 +82,7 @@ class MalformedProductTests extends SyncTestSupport {
 
     @Test
     void aProductIdWithANewlineCannotForgeALogLine() throws Exception {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger("io.stripesync");
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-                new ch.qos.logback.core.read.ListAppender<>();
-        lines.start();
-        logger.addAppender(lines);
-        try {
+        try (LogLines lines = new LogLines()) {
             Map<String, Object> forged = StripeCatalogue.product("prod_X\n2026-01-01 ERROR forged", "Forged",
                     1_700_000_000L);
             forged.put("created", "not a number"); // set aside: its id reaches a log line
@@ -96,11 +90,8 @@ class MalformedProductTests extends SyncTestSupport {
 
             triggerSync();
 
-            assertThat(lines.list).extracting(e -> e.getFormattedMessage())
-                    .anyMatch(m -> m.contains("prod_X\\n2026-01-01 ERROR forged"))
+            assertThat(lines.messages()).anyMatch(m -> m.contains("prod_X\\n2026-01-01 ERROR forged"))
                     .allMatch(m -> !m.contains("\n"));
-        } finally {
-            logger.detachAppender(lines);
         }
     }
 

@@ -164,23 +164,15 @@ class OperationsEndpointsTests extends SyncTestSupport {
 
     @Test
     void everyLogLineOfARunCarriesItsRunId() throws Exception {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger("io.stripesync");
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-                new ch.qos.logback.core.read.ListAppender<>();
-        lines.start();
-        logger.addAppender(lines);
-        try {
+        try (LogLines lines = new LogLines()) {
             STRIPE.catalogue().addGenerated(1100); // 11 pages: a progress line at 10
             STRIPE.failNextProductRequests(1, aResponse().withStatus(503));
             String runId = JSON.readTree(triggerSync().body()).get("runId").asText();
 
-            assertThat(lines.list).extracting(e -> e.getFormattedMessage())
+            assertThat(lines.messages())
                     .anyMatch(m -> m.contains("started")).anyMatch(m -> m.contains("retry 1"))
                     .anyMatch(m -> m.contains("10 pages")).anyMatch(m -> m.contains("succeeded"));
-            assertThat(lines.list).allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("runId", runId));
-        } finally {
-            logger.detachAppender(lines);
+            assertThat(lines.events()).allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("runId", runId));
         }
     }
 
