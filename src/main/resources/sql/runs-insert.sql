@@ -1,2 +1,2 @@
--- A run starts: its trigger (schedule | http) and, for the schedule, the fire time it is for.
-INSERT INTO stripe_sync_runs (trigger, status, scheduled_for) VALUES (?, 'running', ?) RETURNING id
+-- A run starts: its trigger (schedule | http), for the schedule the fire time it is for, over HTTP who asked.
+INSERT INTO stripe_sync_runs (trigger, status, scheduled_for, requested_by) VALUES (?, 'running', ?, ?) RETURNING id

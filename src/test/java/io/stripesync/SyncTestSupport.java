@@ -1,6 +1,7 @@
 package io.stripesync;
 
 import io.stripesync.standin.StripeStandIn;
+import io.stripesync.web.FailedLogins;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,9 @@ import org.springframework.test.context.TestPropertySource;
 @SpringBootTest(classes = StripeSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = {
         "sync.api-token=" + SyncTestSupport.API_TOKEN,
+        "sync.read-token=" + SyncTestSupport.READ_TOKEN,
+        // a slowly sent trigger body is cut sooner than in production (10 s): HostileTrafficTests wait for it
+        "sync.http.body-timeout=3s",
         "sync.schedule.enabled=false",
         "sync.cron=0/2 * * * * ?",
         "sync.retry.max-retries=3",
@@ -42,6 +46,7 @@ import org.springframework.test.context.TestPropertySource;
 public abstract class SyncTestSupport {
 
     protected static final String API_TOKEN = "test-token-0123456789abcdef";
+    protected static final String READ_TOKEN = "read-only-token-9876543210";
     protected static final String DATABASE_PASSWORD = "db-Passw0rd-never-shown";
     protected static final StripeStandIn STRIPE = StripeStandIn.start(0);
 
@@ -52,6 +57,9 @@ public abstract class SyncTestSupport {
 
     @Autowired
     protected CamelContext camel;
+
+    @Autowired
+    private FailedLogins failedLogins;
 
     @LocalServerPort
     protected int port;
@@ -71,6 +79,7 @@ public abstract class SyncTestSupport {
         jdbc.execute("TRUNCATE stripe_products_log, stripe_sync_runs, stripe_sync_failures, stripe_product_changes, "
                 + "stripe_prices_log RESTART IDENTITY");
         STRIPE.reset();
+        failedLogins.clear(); // wrong tokens sent by earlier tests do not count against this one's address
     }
 
     protected HttpResponse<String> post(String path, String token) throws Exception {

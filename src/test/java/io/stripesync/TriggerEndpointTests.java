@@ -103,7 +103,8 @@ class TriggerEndpointTests extends SyncTestSupport {
 
     @Test
     void malformedAuthorizationHeadersAreRefusedAlike() throws Exception {
-        for (String header : new String[] {"Basic " + API_TOKEN, "Bearer", "Bearer  ", "bearer " + API_TOKEN, API_TOKEN}) {
+        for (String header : new String[] {"Basic " + API_TOKEN, "Bearer", "Bearer  ", "Bearer" + API_TOKEN,
+                "Token " + API_TOKEN, API_TOKEN}) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
                     .newBuilder(URI.create("http://localhost:" + port + "/stripe-sync-products"))
                     .header("Authorization", header).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
@@ -112,6 +113,20 @@ class TriggerEndpointTests extends SyncTestSupport {
             assertThat(response.body()).isEqualTo("{\"success\":false,\"error\":\"unauthorized\"}");
         }
         assertThat(STRIPE.productListRequests()).isEmpty();
+    }
+
+    @Test
+    void theBearerSchemeIsCaseInsensitive() throws Exception {
+        STRIPE.catalogue().addGenerated(1);
+
+        for (String scheme : new String[] {"bearer", "BEARER", "bEaReR"}) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create("http://localhost:" + port + "/stripe-sync-products"))
+                    .header("Authorization", scheme + " " + API_TOKEN).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(scheme).isEqualTo(200);
+        }
+        assertThat(loggedCount()).isEqualTo(1);
     }
 
     @Test

@@ -17,9 +17,10 @@ public class Secrets {
 
     public Secrets(@Value("${stripe.secret-key:}") String stripeSecretKey,
                    @Value("${sync.api-token:}") String apiToken,
-                   @Value("${spring.datasource.password:}") String databasePassword) {
+                   @Value("${spring.datasource.password:}") String databasePassword,
+                   @Value("${sync.read-token:}") String readToken) {
         this.stripeSecretKey = stripeSecretKey;
-        this.values = java.util.stream.Stream.of(stripeSecretKey, apiToken, databasePassword)
+        this.values = java.util.stream.Stream.of(stripeSecretKey, apiToken, databasePassword, readToken)
                 .filter(Objects::nonNull)
                 .filter(s -> s.length() >= 4)
                 .toList();

@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 import org.quartz.CronExpression;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -62,6 +63,22 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
                 && env.getProperty("sync.api-token", "").length() < MIN_TOKEN_LENGTH) {
             throw new InvalidSettingException("SYNC_API_TOKEN", "must be set (at least " + MIN_TOKEN_LENGTH
                     + " characters) while the HTTP trigger is on; set SYNC_HTTP_ENABLED=false to run on the schedule only");
+        }
+        String readToken = env.getProperty("sync.read-token", "");
+        if (!readToken.isEmpty() && readToken.length() < MIN_TOKEN_LENGTH) {
+            throw new InvalidSettingException("SYNC_READ_TOKEN", "must be at least " + MIN_TOKEN_LENGTH
+                    + " characters when set");
+        }
+        if (!readToken.isEmpty() && readToken.equals(env.getProperty("sync.api-token", ""))) {
+            throw new InvalidSettingException("SYNC_READ_TOKEN", "must differ from SYNC_API_TOKEN: it is the token "
+                    + "that cannot trigger a sync");
+        }
+        try {
+            if (!(DurationStyle.detectAndParse(env.getProperty("sync.http.body-timeout", "10s")).toMillis() > 0)) {
+                throw new IllegalArgumentException("not positive");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("SYNC_HTTP_BODY_TIMEOUT", "must be a duration of more than 0 (e.g. 10s)");
         }
         checkFilters(env);
         checkWalk(env);

@@ -5,6 +5,7 @@ import io.stripesync.ops.LastSuccessfulRun;
 import io.stripesync.ops.SyncMetrics;
 import io.stripesync.product.ProductFilter;
 import io.stripesync.walk.WindowSource;
+import io.stripesync.web.Callers;
 import io.stripesync.web.TriggerTimeout;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -81,9 +82,10 @@ public class RunLifecycle {
     /** Takes the cluster-wide lock (or throws {@link SyncAlreadyRunningException}) and records a 'running' run. */
     public void begin(Exchange exchange) throws SQLException {
         String trigger = triggerOf(exchange);
+        String requestedBy = exchange.getIn() instanceof PlatformHttpMessage http ? Callers.describe(http.getRequest()) : null;
         Connection held = lock.acquire();
         try {
-            long id = records.start(trigger, exchange.getProperty(SCHEDULED_FOR, Date.class));
+            long id = records.start(trigger, exchange.getProperty(SCHEDULED_FOR, Date.class), requestedBy);
             // the product walk's query: the filters Stripe applies itself, and each default price inline (no request)
             String productParams = productFilter.stripeParams() + (withPrices ? EXPAND_DEFAULT_PRICE : "");
             Run run = new Run(id, trigger, held, productParams, productFilter.createdFromSeconds(),
@@ -94,7 +96,8 @@ public class RunLifecycle {
                 http.getRequest().setAttribute(TriggerTimeout.RUN_ID, id); // for the answer past SYNC_HTTP_TIMEOUT
             }
             MDC.put(MDC_RUN_ID, String.valueOf(id));
-            log.info("Sync run {} started (trigger: {})", id, trigger);
+            log.info("Sync run {} started (trigger: {}{})", id, trigger,
+                    requestedBy == null ? "" : ", requested by " + requestedBy);
             if (keyCanWrite && keyAdviceGiven.compareAndSet(false, true)) {
                 log.warn("STRIPE_SECRET_KEY is a secret key (sk_...), which can also change your Stripe account; this "
                         + "service only reads. A restricted key (rk_...) with read access to Products and Prices is "

@@ -41,12 +41,24 @@ class SettingsCheckTests {
         assertInvalid(valid().withProperty("sync.cron", "0 0 * * *"), "SYNC_CRON", null);
         assertInvalid(valid().withProperty("sync.api-token", ""), "SYNC_API_TOKEN", null);
         assertInvalid(valid().withProperty("sync.api-token", "short-secret"), "SYNC_API_TOKEN", "short-secret");
+        assertInvalid(valid().withProperty("sync.read-token", "short-reader"), "SYNC_READ_TOKEN", "short-reader");
+        assertInvalid(valid().withProperty("sync.read-token", "a-token-of-sixteen-chars"), "SYNC_READ_TOKEN",
+                "a-token-of-sixteen-chars");
+        assertInvalid(valid().withProperty("sync.http.body-timeout", "0s"), "SYNC_HTTP_BODY_TIMEOUT", null);
+        assertInvalid(valid().withProperty("sync.http.body-timeout", "soon"), "SYNC_HTTP_BODY_TIMEOUT", null);
         assertInvalid(valid().withProperty("spring.datasource.url", ""), "SPRING_DATASOURCE_URL", null);
         assertInvalid(valid().withProperty("spring.datasource.url", "jdbc:mysql://h/db"), "SPRING_DATASOURCE_URL", null);
         assertInvalid(valid().withProperty("sync.filter.created-after", "last year"), "SYNC_CREATED_AFTER", null);
         assertInvalid(valid().withProperty("sync.filter.created-before", "2024-13-45"), "SYNC_CREATED_BEFORE", null);
         assertInvalid(valid().withProperty("sync.filter.metadata", "project"), "SYNC_FILTER_METADATA", null);
         assertInvalid(valid().withProperty("sync.project.metadata-key", " "), "SYNC_PROJECT_KEY", null);
+    }
+
+    @Test
+    void theReadTokenIsOptional() {
+        assertThatCode(() -> SettingsCheck.check(valid().withProperty("sync.read-token", ""))).doesNotThrowAnyException();
+        assertThatCode(() -> SettingsCheck.check(valid().withProperty("sync.read-token", "another-token-of-16")
+                .withProperty("sync.http.body-timeout", "30s"))).doesNotThrowAnyException();
     }
 
     @Test
