@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class FailedLogins {
 
-    static final int LIMIT = 10;
+    public static final int LIMIT = 10;
     static final Duration WINDOW = Duration.ofMinutes(1);
     /** Addresses tracked at most: past this (a flood from many addresses) new ones are refused but not counted. */
     static final int MAX_ADDRESSES = 10_000;
@@ -66,8 +66,8 @@ public class FailedLogins {
         }
         attempts.failures++;
         if (attempts.failures == 1) {
-            logLimited("Wrong token from {} ({}): refused; from this address " + LIMIT + " within a minute are "
-                    + "refused with 429 for a minute", address, request);
+            logLimited("Wrong token from {} ({}); more from this address within the minute are counted, not logged",
+                    address, request);
         }
         if (attempts.failures < LIMIT) {
             return false;
