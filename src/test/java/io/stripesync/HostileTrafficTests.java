@@ -43,12 +43,13 @@ class HostileTrafficTests extends SyncTestSupport {
         String[] paths = {"/stripe-sync-products", "/actuator/health/liveness", "/stripe-sync-products/runs",
                 "/actuator/prometheus", "/omnia-shared/stripe-sync-products"};
         // 250 connections: half declare a 1,000,000-byte body without a token, to any path; half send the trigger
-        // a 1,000-byte body with the token. All trickle a byte a second (each read comes within Tomcat's timeout).
+        // a 1,000-byte body with the token. All trickle a byte every half second (within Tomcat's connection timeout,
+        // so only the body timeout can stop them).
         try (SlowClients clients = new SlowClients(250, i -> i % 2 == 0
                 ? (i % 10 == 2 ? "GET " : "POST ") + paths[i / 2 % paths.length] + " HTTP/1.1\r\nHost: localhost\r\n"
                         + "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"
                 : "POST /stripe-sync-products HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + API_TOKEN
-                        + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{", Duration.ofSeconds(1))) {
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{", Duration.ofMillis(500))) {
 
             List<Long> answers = new ArrayList<>();
             answers.add(timed(() -> assertThat(send("GET", "/actuator/health/liveness", null).statusCode()).isEqualTo(200)));
@@ -98,6 +99,23 @@ class HostileTrafficTests extends SyncTestSupport {
             System.out.printf("%d half-sent requests closed after %d-%d ms (connection-timeout %d ms)%n",
                     clients.all.size(), min(clients.all), max(clients.all), connectionTimeout.toMillis());
         }
+    }
+
+    @Test
+    void aTriggerBodyThatStopsArrivingIsCutAtTheConnectionTimeout() throws Exception {
+        try (Socket socket = RawHttp.connect("127.0.0.1", port)) {
+            long started = System.nanoTime();
+            socket.getOutputStream().write(("POST /stripe-sync-products HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
+                    + "Bearer " + API_TOKEN + "\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.ISO_8859_1));
+
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+            // closed (Tomcat allows no answer after a read that timed out), and neither a run nor an error page
+            assertThat((System.nanoTime() - started) / 1_000_000)
+                    .isBetween(connectionTimeout.toMillis() - 100, connectionTimeout.toMillis() + 1500);
+            assertThat(answer).doesNotContain("HTTP/1.1 2").doesNotContain("HTTP/1.1 5");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_sync_runs", Integer.class)).isZero();
     }
 
     @Test

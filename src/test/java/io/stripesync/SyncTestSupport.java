@@ -32,8 +32,9 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {
         "sync.api-token=" + SyncTestSupport.API_TOKEN,
         "sync.read-token=" + SyncTestSupport.READ_TOKEN,
-        // a slowly sent trigger body is cut sooner than in production (10 s): HostileTrafficTests wait for it
+        // slow and silent requests are cut sooner than in production (10 s, 5 s): HostileTrafficTests wait for them
         "sync.http.body-timeout=3s",
+        "server.tomcat.connection-timeout=2s",
         "sync.schedule.enabled=false",
         "sync.cron=0/2 * * * * ?",
         "sync.retry.max-retries=3",

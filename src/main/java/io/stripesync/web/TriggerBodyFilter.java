@@ -126,15 +126,17 @@ public class TriggerBodyFilter extends OncePerRequestFilter {
 
         @Override
         public void onError(Throwable failure) {
-            // the client went away or stopped sending (server.tomcat.connection-timeout): nothing to answer
-            if (done.compareAndSet(false, true)) {
-                async.complete();
-            }
+            // the client went away, or sent nothing for server.tomcat.connection-timeout in the middle of the body;
+            // handled in onError(AsyncEvent), which Tomcat calls next (complete() from here would not stop its
+            // error page, a 500)
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            onError(event.getThrowable());
+            // Tomcat allows no more writing after a failed read: the connection is closed without an answer
+            if (done.compareAndSet(false, true)) {
+                async.complete();
+            }
         }
 
         @Override
@@ -145,7 +147,10 @@ public class TriggerBodyFilter extends OncePerRequestFilter {
         public void onStartAsync(AsyncEvent event) {
         }
 
-        /** 400, 408 and 413 close the connection (Tomcat drops it after these): the rest of the body is never read. */
+        /**
+         * 400, 408 and 413 close the connection (Tomcat drops it after these, asynchronous answers unread): the rest
+         * of the body is never read.
+         */
         private void end(int status, String error) throws IOException {
             if (done.compareAndSet(false, true)) {
                 Refusals.answer(response, status, error);
