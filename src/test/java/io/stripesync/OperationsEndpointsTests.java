@@ -104,13 +104,13 @@ class OperationsEndpointsTests extends SyncTestSupport {
     @Test
     void prometheusShowsRunsProductsStripeResponsesAndRetries() throws Exception {
         // the metrics are the service's since it started (shared by the tests): compare before and after
-        String before = get("/actuator/prometheus", null).body();
+        String before = get("/actuator/prometheus", API_TOKEN).body();
         STRIPE.catalogue().addGenerated(120);
         STRIPE.failNextProductRequests(1, aResponse().withStatus(429)
                 .withBody(StripeStandIn.errorBody("invalid_request_error", "rate_limit", "x")));
         triggerSync();
 
-        String after = get("/actuator/prometheus", null).body();
+        String after = get("/actuator/prometheus", API_TOKEN).body();
 
         assertThat(delta(before, after, "stripe_sync_runs_total", "outcome=\"succeeded\"", "trigger=\"http\"")).isEqualTo(1);
         assertThat(delta(before, after, "stripe_sync_products_total", "result=\"synced\"")).isEqualTo(120);
@@ -141,7 +141,7 @@ class OperationsEndpointsTests extends SyncTestSupport {
         STRIPE.catalogue().addGenerated(1);
         triggerSync();
         lastSuccessfulRun.refresh();
-        HttpResponse<String> fresh = get("/actuator/health", null);
+        HttpResponse<String> fresh = get("/actuator/health", API_TOKEN);
         assertThat(fresh.statusCode()).isEqualTo(200);
         JsonNode components = JSON.readTree(fresh.body()).get("components");
         assertThat(components.get("syncFreshness").get("status").asText()).isEqualTo("UP");
@@ -152,9 +152,10 @@ class OperationsEndpointsTests extends SyncTestSupport {
         jdbc.update("UPDATE stripe_sync_runs SET started_at = now() - interval '30 hours', "
                 + "finished_at = now() - interval '30 hours'");
         lastSuccessfulRun.refresh();
-        HttpResponse<String> stale = get("/actuator/health", null);
+        HttpResponse<String> stale = get("/actuator/health", API_TOKEN);
 
         assertThat(stale.statusCode()).isEqualTo(503);
+        assertThat(get("/actuator/health", null).statusCode()).isEqualTo(503);
         assertThat(JSON.readTree(stale.body()).get("components").get("syncFreshness").get("status").asText())
                 .isEqualTo("OUT_OF_SERVICE");
         // not a reason to restart the service, nor to take it out of rotation

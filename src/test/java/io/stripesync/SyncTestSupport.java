@@ -1,6 +1,7 @@
 package io.stripesync;
 
 import io.stripesync.standin.StripeStandIn;
+import io.stripesync.web.FailedLogins;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +33,10 @@ import org.springframework.test.context.TestPropertySource;
 @SpringBootTest(classes = StripeSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = {
         "sync.api-token=" + SyncTestSupport.API_TOKEN,
+        "sync.read-token=" + SyncTestSupport.READ_TOKEN,
+        // slow and silent requests are cut sooner than in production (10 s, 5 s): HostileTrafficTests wait for them
+        "sync.http.body-timeout=3s",
+        "server.tomcat.connection-timeout=2s",
         "sync.schedule.enabled=false",
         "sync.cron=0/2 * * * * ?",
         "sync.retry.max-retries=3",
@@ -46,6 +51,7 @@ import org.springframework.test.context.TestPropertySource;
 public abstract class SyncTestSupport {
 
     protected static final String API_TOKEN = "test-token-0123456789abcdef";
+    protected static final String READ_TOKEN = "read-only-token-9876543210";
     protected static final String DATABASE_PASSWORD = "db-Passw0rd-never-shown";
     protected static final String WEBHOOK_SECRET = "whsec_test_0123456789abcdefFirst";
     protected static final String WEBHOOK_SECRET_2 = "whsec_test_0123456789abcdefSecond";
@@ -58,6 +64,9 @@ public abstract class SyncTestSupport {
 
     @Autowired
     protected CamelContext camel;
+
+    @Autowired
+    private FailedLogins failedLogins;
 
     @LocalServerPort
     protected int port;
@@ -76,6 +85,7 @@ public abstract class SyncTestSupport {
     void startEmpty() {
         emptyTheLog();
         STRIPE.reset();
+        failedLogins.clear(); // wrong tokens sent by earlier tests do not count against this one's address
     }
 
     /** Empties the log, its history and the run records: the database as a first run finds it. */

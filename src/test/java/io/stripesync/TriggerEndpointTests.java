@@ -100,8 +100,32 @@ class TriggerEndpointTests extends SyncTestSupport {
     }
 
     @Test
+    void aChunkedBodyIsReadAndCheckedLikeAnyOther() throws Exception {
+        STRIPE.catalogue().addGenerated(2);
+
+        HttpResponse<String> json = sendChunked("{\"source\":\"pg_cron\"}");
+        HttpResponse<String> tooLarge = sendChunked("{\"padding\":\"" + "x".repeat(20_000) + "\"}");
+        HttpResponse<String> notJson = sendChunked("not json {");
+
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_sync_runs", Integer.class)).isEqualTo(1);
+    }
+
+    /** No Content-Length: sent in chunks as it is read. */
+    private HttpResponse<String> sendChunked(String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/stripe-sync-products")).header("Authorization", "Bearer " + API_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void malformedAuthorizationHeadersAreRefusedAlike() throws Exception {
-        for (String header : new String[] {"Basic " + API_TOKEN, "Bearer", "Bearer  ", "bearer " + API_TOKEN, API_TOKEN}) {
+        for (String header : new String[] {"Basic " + API_TOKEN, "Bearer", "Bearer  ", "Bearer" + API_TOKEN,
+                "Token " + API_TOKEN, API_TOKEN}) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
                     .newBuilder(URI.create("http://localhost:" + port + "/stripe-sync-products"))
                     .header("Authorization", header).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
@@ -110,6 +134,20 @@ class TriggerEndpointTests extends SyncTestSupport {
             assertThat(response.body()).isEqualTo("{\"success\":false,\"error\":\"unauthorized\"}");
         }
         assertThat(STRIPE.productListRequests()).isEmpty();
+    }
+
+    @Test
+    void theBearerSchemeIsCaseInsensitive() throws Exception {
+        STRIPE.catalogue().addGenerated(1);
+
+        for (String scheme : new String[] {"bearer", "BEARER", "bEaReR"}) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create("http://localhost:" + port + "/stripe-sync-products"))
+                    .header("Authorization", scheme + " " + API_TOKEN).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(scheme).isEqualTo(200);
+        }
+        assertThat(loggedCount()).isEqualTo(1);
     }
 
     @Test

@@ -19,7 +19,7 @@ public class Secrets {
     public Secrets(StripeSettings stripe, SyncSettings sync, DataSourceProperties dataSource) {
         this.stripeSecretKey = stripe.secretKey();
         this.values = java.util.stream.Stream.concat(
-                        Stream.of(stripeSecretKey, sync.apiToken(), dataSource.getPassword()),
+                        Stream.of(stripeSecretKey, sync.apiToken(), dataSource.getPassword(), sync.readToken()),
                         stripe.webhookSecrets().stream())
                 .filter(Objects::nonNull)
                 .filter(s -> s.length() >= 4)

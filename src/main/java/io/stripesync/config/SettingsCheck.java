@@ -82,6 +82,7 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
             throw new InvalidSettingException("SYNC_API_TOKEN", "must be set (at least " + MIN_TOKEN_LENGTH
                     + " characters) while the HTTP trigger is on; set SYNC_HTTP_ENABLED=false to run on the schedule only");
         }
+        checkReadToken(sync);
         checkFilter(sync.filter());
         checkDatabase(binder, sync.walk().concurrency());
     }
@@ -110,6 +111,21 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
             return "a duration (30m, 26h, or milliseconds)";
         }
         return type == null ? "the expected type" : type.getSimpleName();
+    }
+
+    private static void checkReadToken(SyncSettings sync) {
+        String readToken = text(sync.readToken());
+        if (!readToken.isEmpty() && readToken.length() < MIN_TOKEN_LENGTH) {
+            throw new InvalidSettingException("SYNC_READ_TOKEN", "must be at least " + MIN_TOKEN_LENGTH
+                    + " characters when set");
+        }
+        if (!readToken.isEmpty() && readToken.equals(text(sync.apiToken()))) {
+            throw new InvalidSettingException("SYNC_READ_TOKEN", "must differ from SYNC_API_TOKEN: it is the token "
+                    + "that cannot trigger a sync");
+        }
+        if (sync.http().bodyTimeout() == null || sync.http().bodyTimeout().toMillis() <= 0) {
+            throw new InvalidSettingException("SYNC_HTTP_BODY_TIMEOUT", "must be a duration of more than 0 (e.g. 10s)");
+        }
     }
 
     private static void checkStripeKey(String key) {

@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("sync")
 public record SyncSettings(
         String apiToken,
+        String readToken,
         String cron,
         String timeZone,
         @Valid @DefaultValue Schedule schedule,
@@ -49,7 +50,7 @@ public record SyncSettings(
             @Min(value = 1000, message = AT_LEAST_ONE_SECOND) long idleWaitMs) {
     }
 
-    public record Http(boolean enabled, Duration timeout, int maxBodyBytes) {
+    public record Http(boolean enabled, Duration timeout, int maxBodyBytes, Duration bodyTimeout) {
     }
 
     public record Project(
@@ -100,7 +101,7 @@ public record SyncSettings(
     /** A record's own, with the API token masked: settings can end up in a log line. */
     @Override
     public String toString() {
-        return "SyncSettings[apiToken=" + Secrets.mask(apiToken) + ", cron=" + cron + ", timeZone=" + timeZone
+        return "SyncSettings[apiToken=" + Secrets.mask(apiToken) + ", readToken=" + Secrets.mask(readToken) + ", cron=" + cron + ", timeZone=" + timeZone
                 + ", schedule=" + schedule + ", cluster=" + cluster + ", http=" + http + ", defaultProject="
                 + defaultProject + ", project=" + project + ", prices=" + prices + ", filter=" + filter + ", lockKey="
                 + lockKey + ", database=" + database + ", events=" + events + ", walk=" + walk + ", progressEveryPages=" + progressEveryPages + ", retry=" + retry

@@ -7,6 +7,7 @@ import io.stripesync.ops.LastSuccessfulRun;
 import io.stripesync.ops.SyncMetrics;
 import io.stripesync.product.ProductFilter;
 import io.stripesync.walk.WindowSource;
+import io.stripesync.web.Callers;
 import io.stripesync.web.TriggerTimeout;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +94,8 @@ public class RunLifecycle {
         String trigger = triggerOf(exchange);
         String kind = exchange.getProperty(KIND, Run.WALK, String.class);
         String reason = exchange.getProperty(REASON, String.class);
+        String requestedBy = exchange.getIn() instanceof PlatformHttpMessage http
+                ? Callers.describe(http.getRequest()) : null;
         Connection held = lock.acquire(kind);
         try {
             if (exchange.getProperty(SkippedFireTimes.MAKE_UP, false, Boolean.class)) {
@@ -105,7 +108,7 @@ public class RunLifecycle {
                 exchange.setProperty(SCHEDULED_FOR, owed);
                 log.info("Skipped fire time {} (and any before it since) made up now", owed.toInstant());
             }
-            long id = records.start(kind, trigger, exchange.getProperty(SCHEDULED_FOR, Date.class));
+            long id = records.start(kind, trigger, exchange.getProperty(SCHEDULED_FOR, Date.class), requestedBy);
             Run run = new Run(id, trigger, kind, Run.EVENTS.equals(kind) ? "events" : "backfill", reason, held,
                     productParams(), productFilter.createdFromSeconds(), productFilter.createdUntilSeconds(),
                     Run.WALK.equals(kind) && !productFilter.narrowsWalk(), livemode);
@@ -115,10 +118,11 @@ public class RunLifecycle {
                 http.getRequest().setAttribute(TriggerTimeout.RUN_ID, id); // for the answer past SYNC_HTTP_TIMEOUT
             }
             MDC.put(MDC_RUN_ID, String.valueOf(id));
+            String asked = requestedBy == null ? "" : ", requested by " + requestedBy;
             if (Run.WALK.equals(kind)) {
-                log.info("Sync run {} started (trigger: {}){}", id, trigger, reason == null ? "" : ": " + reason);
+                log.info("Sync run {} started (trigger: {}{}){}", id, trigger, asked, reason == null ? "" : ": " + reason);
             } else {
-                log.info("Events catch-up {} started (trigger: {})", id, trigger);
+                log.info("Events catch-up {} started (trigger: {}{})", id, trigger, asked);
             }
             if (keyCanWrite && keyAdviceGiven.compareAndSet(false, true)) {
                 log.warn("STRIPE_SECRET_KEY is a secret key (sk_...), which can also change your Stripe account; this "

@@ -27,11 +27,15 @@ public class RunRecords {
         this.insertFailure = schema.statement("failures-insert.sql");
     }
 
-    /** Marks runs whose process died as interrupted (call holding the run lock), and records a new 'running' run. */
-    long start(String kind, String trigger, Date scheduledFor) {
+    /**
+     * Marks runs of this kind whose process died as interrupted (call holding the run lock), and records a new
+     * 'running' run; {@code requestedBy}: who asked over HTTP, or null.
+     */
+    long start(String kind, String trigger, Date scheduledFor, String requestedBy) {
         jdbc.update(closeAbandoned, kind);
         return jdbc.queryForObject(insert, Long.class, kind, trigger, new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
-                scheduledFor == null ? null : scheduledFor.toInstant().atOffset(ZoneOffset.UTC)));
+                scheduledFor == null ? null : scheduledFor.toInstant().atOffset(ZoneOffset.UTC)),
+                new SqlParameterValue(Types.VARCHAR, requestedBy));
     }
 
     void finish(Run run, String status, String error) {

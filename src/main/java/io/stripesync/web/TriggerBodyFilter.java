@@ -1,7 +1,9 @@
 package io.stripesync.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stripesync.config.SyncSettings;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -10,49 +12,160 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import io.stripesync.config.StripeSettings;
+import io.stripesync.config.SyncSettings;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The trigger takes no parameters, but callers send a body ({@code {}} from pg_cron's net.http_post). A body that is
- * not JSON gets 400 and one larger than {@code sync.http.max-body-bytes} gets 413, before any run starts.
+ * Only the trigger takes a body. It takes no parameters, but callers send one ({@code {}} from pg_cron's
+ * net.http_post): a body that is not JSON gets 400, one larger than {@code sync.http.max-body-bytes} 413, one not
+ * received within {@code sync.http.body-timeout} 408, before any run starts. The body is read without holding a
+ * thread while it arrives (a client trickling it a byte at a time costs a connection, not a worker). Every other
+ * request reaches the application with an empty body: nothing downstream (Camel's binding, actuator) blocks reading
+ * a body nobody needs, and {@link UnreadBodyValve} closes the connection after the answer.
  */
 @Component
 @Order(2)
 public class TriggerBodyFilter extends OncePerRequestFilter {
 
+    /** The trigger routes' paths (routes/triggers.camel.yaml). */
+    static final Set<String> TRIGGER_PATHS = Set.of("/stripe-sync-products", "/omnia-shared/stripe-sync-products");
+
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] NONE = new byte[0];
 
     private final int maxBodyBytes;
+    private final int webhookMaxBodyBytes;
+    private final Duration bodyTimeout;
 
-    public TriggerBodyFilter(SyncSettings settings) {
+    public TriggerBodyFilter(SyncSettings settings, StripeSettings stripe) {
         this.maxBodyBytes = settings.http().maxBodyBytes();
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || ApiTokenFilter.isOpen(request);
+        this.webhookMaxBodyBytes = stripe.webhookMaxBodyBytes();
+        this.bodyTimeout = settings.http().bodyTimeout();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getContentLengthLong() > maxBodyBytes) {
-            refuse(response, 413, "request body larger than " + maxBodyBytes + " bytes");
+        // a POST to another route gets its 405 from Spring; the body of a GET is no one's to read
+        String path = ApiTokenFilter.pathOf(request);
+        boolean webhook = ApiTokenFilter.WEBHOOK.equals(path);
+        if (!"POST".equals(request.getMethod()) || !TRIGGER_PATHS.contains(path) && !webhook) {
+            chain.doFilter(new ReplayedBody(request, NONE), response);
             return;
         }
-        byte[] body = request.getInputStream().readNBytes(maxBodyBytes + 1);
-        if (body.length > maxBodyBytes) {
-            refuse(response, 413, "request body larger than " + maxBodyBytes + " bytes");
+        // a webhook's body is read the same way, byte for byte (its signature covers the raw bytes), up to its own limit
+        int limit = webhook ? webhookMaxBodyBytes : maxBodyBytes;
+        long declared = request.getContentLengthLong();
+        if (declared > limit) {
+            Refusals.answer(response, 413, "request body larger than " + limit + " bytes");
             return;
         }
-        if (!isBlankOrJson(body)) {
-            refuse(response, 400, "request body is not JSON");
+        if (declared == 0 || declared < 0 && request.getHeader("Transfer-Encoding") == null) {
+            chain.doFilter(new ReplayedBody(request, NONE), response);
             return;
         }
-        chain.doFilter(new ReplayedBody(request, body), response);
+        ReplayedBody replayed = new ReplayedBody(request, null);
+        // the request goes on as an asynchronous dispatch of the replayed one once its body is in
+        AsyncContext async = request.startAsync(replayed, response);
+        async.setTimeout(bodyTimeout.toMillis());
+        BodyReader reader = new BodyReader(request.getInputStream(), async, replayed, response, limit);
+        async.addListener(reader);
+        request.getInputStream().setReadListener(reader);
+    }
+
+    /** Reads the body as it arrives, on Tomcat's threads, then dispatches the request or answers a refusal. */
+    private final class BodyReader implements ReadListener, AsyncListener {
+
+        private final ServletInputStream in;
+        private final AsyncContext async;
+        private final ReplayedBody replayed;
+        private final HttpServletResponse response;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private final byte[] chunk = new byte[4096];
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final int limit;
+
+        BodyReader(ServletInputStream in, AsyncContext async, ReplayedBody replayed, HttpServletResponse response,
+                   int limit) {
+            this.limit = limit;
+            this.in = in;
+            this.async = async;
+            this.replayed = replayed;
+            this.response = response;
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (!done.get() && in.isReady()) {
+                int read = in.read(chunk);
+                if (read < 0) {
+                    return; // onAllDataRead follows
+                }
+                body.write(chunk, 0, read);
+                if (body.size() > limit) {
+                    end(413, "request body larger than " + limit + " bytes");
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onAllDataRead() throws IOException {
+            byte[] bytes = body.toByteArray();
+            if (!isBlankOrJson(bytes)) {
+                end(400, "request body is not JSON");
+            } else if (done.compareAndSet(false, true)) {
+                replayed.body = bytes;
+                async.dispatch();
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            end(408, "request body not received within " + bodyTimeout.toSeconds() + " s");
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            // the client went away, or sent nothing for server.tomcat.connection-timeout in the middle of the body;
+            // handled in onError(AsyncEvent), which Tomcat calls next (complete() from here would not stop its
+            // error page, a 500)
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            // Tomcat allows no more writing after a failed read: the connection is closed without an answer
+            if (done.compareAndSet(false, true)) {
+                async.complete();
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+
+        /**
+         * 400, 408 and 413 close the connection (Tomcat drops it after these, asynchronous answers unread): the rest
+         * of the body is never read.
+         */
+        private void end(int status, String error) throws IOException {
+            if (done.compareAndSet(false, true)) {
+                Refusals.answer(response, status, error);
+                async.complete();
+            }
+        }
     }
 
     private static boolean isBlankOrJson(byte[] body) {
@@ -69,17 +182,11 @@ public class TriggerBodyFilter extends OncePerRequestFilter {
         }
     }
 
-    private static void refuse(HttpServletResponse response, int status, String error) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"success\":false,\"error\":\"" + error + "\"}");
-    }
-
-    /** The request with its body, already read here, readable again downstream. */
+    /** The request with its body, read here (or none), readable again downstream. */
     private static final class ReplayedBody extends HttpServletRequestWrapper {
 
-        private final byte[] body;
+        /** Set before the request is dispatched on; read by the dispatch's thread. */
+        private volatile byte[] body;
 
         ReplayedBody(HttpServletRequest request, byte[] body) {
             super(request);
@@ -95,11 +202,16 @@ public class TriggerBodyFilter extends OncePerRequestFilter {
 
         @Override
         public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            ByteArrayInputStream in = new ByteArrayInputStream(body == null ? NONE : body);
             return new ServletInputStream() {
                 @Override
                 public int read() {
                     return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
                 }
 
                 @Override

@@ -60,6 +60,11 @@ class SettingsCheckTests {
         assertInvalid(valid().withProperty("sync.cron", "0 0 * * *"), "SYNC_CRON", null);
         assertInvalid(valid().withProperty("sync.api-token", ""), "SYNC_API_TOKEN", null);
         assertInvalid(valid().withProperty("sync.api-token", "short-secret"), "SYNC_API_TOKEN", "short-secret");
+        assertInvalid(valid().withProperty("sync.read-token", "short-reader"), "SYNC_READ_TOKEN", "short-reader");
+        assertInvalid(valid().withProperty("sync.read-token", "a-token-of-sixteen-chars"), "SYNC_READ_TOKEN",
+                "a-token-of-sixteen-chars");
+        assertInvalid(valid().withProperty("sync.http.body-timeout", "0s"), "SYNC_HTTP_BODY_TIMEOUT", null);
+        assertInvalid(valid().withProperty("sync.http.body-timeout", "soon"), "SYNC_HTTP_BODY_TIMEOUT", null);
         assertInvalid(valid().withProperty("spring.datasource.url", ""), "SPRING_DATASOURCE_URL", null);
         assertInvalid(valid().withProperty("spring.datasource.url", "jdbc:mysql://h/db"), "SPRING_DATASOURCE_URL", null);
         assertInvalid(valid().withProperty("sync.filter.created-after", "last year"), "SYNC_FILTER_CREATED_AFTER",
@@ -133,6 +138,13 @@ class SettingsCheckTests {
                 Map.of("SYNC_CREATED_AFTER", "last year")));
         assertThatThrownBy(() -> SettingsCheck.check(environment)).isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("SYNC_FILTER_CREATED_AFTER (formerly SYNC_CREATED_AFTER) is not");
+    }
+
+    @Test
+    void theReadTokenIsOptional() {
+        assertThatCode(() -> SettingsCheck.check(valid().withProperty("sync.read-token", ""))).doesNotThrowAnyException();
+        assertThatCode(() -> SettingsCheck.check(valid().withProperty("sync.read-token", "another-token-of-16")
+                .withProperty("sync.http.body-timeout", "30s"))).doesNotThrowAnyException();
     }
 
     @Test
