@@ -70,7 +70,7 @@ class SkippedFireTimesTests extends SyncTestSupport {
         HttpResponse<String> listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://localhost:" + port + "/stripe-sync-products/runs")).header("Authorization", "Bearer "
                 + API_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(listed.body()).contains("\"id\":2,\"kind\":\"walk\",\"trigger\":\"schedule\",\"status\":\"skipped\"")
+        assertThat(listed.body()).contains("\"id\":2,\"kind\":\"walk\",\"trigger\":\"schedule\",\"requested_by\":null,\"status\":\"skipped\"")
                 .contains("\"skipped_for_run_id\":1");
         lastSuccessfulRun.refresh();
         assertThat(lastSuccessfulRun.finishedAt()).contains(jdbc.queryForObject(

@@ -35,8 +35,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(2)
 public class TriggerBodyFilter extends OncePerRequestFilter {
 
-    /** The trigger routes' paths (routes/triggers.camel.yaml). */
-    static final Set<String> TRIGGER_PATHS = Set.of("/stripe-sync-products", "/omnia-shared/stripe-sync-products");
+    /** The trigger routes' paths (routes/triggers.camel.yaml, and the catch-up's in routes/stripe-events.camel.yaml). */
+    static final Set<String> TRIGGER_PATHS = Set.of("/stripe-sync-products", "/omnia-shared/stripe-sync-products",
+            "/stripe-sync-products/events");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] NONE = new byte[0];
