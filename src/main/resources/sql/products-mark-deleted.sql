@@ -1,7 +1,6 @@
 -- After a complete walk of the whole catalogue: the log's products that Stripe no longer lists are marked deleted
 -- (deleted_at; rows are never deleted) and each gets a 'deleted' row in stripe_product_changes. seenIds is the text[]
--- of every product id the walk saw, bound as a parameter (as an array, unnest() tells the planner its real length:
--- a hash anti-join, not a 100,000 x 100,000 nested loop). Only rows of the key's mode (livemode; NULL counts as
+-- of every product id the walk saw, bound as a parameter. Only rows of the key's mode (livemode; NULL counts as
 -- either) are considered: a test-mode key never marks a live-mode catalogue deleted. Nor are rows logged (by another
 -- writer) after the run started, or created in Stripe less than a minute before (Stripe's clock and the database's
 -- may disagree): the walk may not have seen those; the next run decides.
@@ -12,15 +11,23 @@ WITH seen AS (
 run AS (
     SELECT started_at FROM {schema}.stripe_sync_runs WHERE id = CAST(:?runId AS bigint)
 ),
-gone AS (
-    UPDATE {schema}.stripe_products_log l
-       SET deleted_at = now()
-      FROM run
+-- the candidates the walk did not see, as a set difference: hashed or sorted, never a nested loop over both lists
+unseen AS (
+    SELECT l.stripe_product_id
+      FROM {schema}.stripe_products_log l, run
      WHERE l.deleted_at IS NULL
        AND coalesce(l.livemode, CAST(:?livemode AS boolean)) = CAST(:?livemode AS boolean)
        AND coalesce(l.logged_at, '-infinity') < run.started_at
        AND coalesce(l.created_at, '-infinity') < run.started_at - interval '1 minute'
-       AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.stripe_product_id = l.stripe_product_id)
+    EXCEPT
+    SELECT stripe_product_id FROM seen
+),
+gone AS (
+    UPDATE {schema}.stripe_products_log l
+       SET deleted_at = now()
+      FROM unseen u
+     WHERE l.stripe_product_id = u.stripe_product_id
+       AND l.deleted_at IS NULL
     RETURNING l.stripe_product_id, l.deleted_at
 ),
 recorded AS (
