@@ -51,10 +51,11 @@ public final class LocalStripeSync {
         String catchUp = "(not shown with a real Stripe account: make a change in the dashboard, then POST /stripe-sync-products/events)";
         if (standIn) {
             // the events catch-up: its first run starts from now; then a change in the stand-in, and the catch-up sees it
-            producer.requestBody("direct:events-run", null, String.class);
+            producer.send("direct:events-run", exchange -> exchange.setProperty(RunLifecycle.TRIGGER, "startup"));
             stripe.catalogue().create("prod_LocalDemoNew", "Created after the start-up sync");
             stripe.catalogue().update((String) stripe.catalogue().all().get(1).get("id"), java.util.Map.of("name", "Renamed after the start-up sync"));
-            catchUp = producer.requestBody("direct:events-run", null, String.class);
+            catchUp = producer.send("direct:events-run", exchange -> exchange.setProperty(RunLifecycle.TRIGGER, "startup"))
+                    .getMessage().getBody(String.class);
         }
 
         String port = context.getEnvironment().getProperty("local.server.port", "8080");
