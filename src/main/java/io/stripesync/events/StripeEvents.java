@@ -25,8 +25,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stripe's product and price events, as the catch-up and the webhook route apply them: which events are new (each
- * event once, in stripe_events_log), which products to re-read at the pinned API version (100 a request), and which
- * deletions the events tell.
+ * event once, in stripe_events_log) and which products to re-read at the pinned API version (100 a request). The
+ * deletions they tell are {@link EventDeletions}'.
  */
 @Component("stripeEvents")
 public class StripeEvents {
@@ -182,41 +182,6 @@ public class StripeEvents {
         return List.of(event);
     }
 
-    /** Read by the route: the events tell of deleted products. */
-    public boolean hasDeletions(Exchange exchange) {
-        return !deletedIds(fresh(exchange)).isEmpty();
-    }
-
-    /**
-     * The deleted products as a list page, from their events' last state: logged like a walk's page when the log
-     * never had them (created and deleted between two catch-ups), left alone otherwise.
-     */
-    public Map<String, Object> deletedProductsPage(Exchange exchange) {
-        List<Object> products = new ArrayList<>();
-        for (Map<String, Object> event : fresh(exchange)) {
-            if ("product.deleted".equals(event.get("type")) && objectOf(event) != null) {
-                products.add(objectOf(event));
-            }
-        }
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("object", "list");
-        page.put("data", products);
-        page.put("has_more", false);
-        return page;
-    }
-
-    /** The deletions as the statement binds them: [{id, created, eventId}], oldest first. */
-    public String deletionsJson(Exchange exchange) {
-        List<Map<String, Object>> deletions = new ArrayList<>();
-        for (Map<String, Object> event : fresh(exchange)) {
-            if ("product.deleted".equals(event.get("type")) && productIdOf(event) != null) {
-                deletions.add(Map.of("id", productIdOf(event), "created", createdOf(event).getEpochSecond(),
-                        "eventId", String.valueOf(event.get("id"))));
-            }
-        }
-        return toJson(deletions);
-    }
-
     /** The catch-up applied its events (the body, oldest first): the cursor moves to the newest, read now. */
     @SuppressWarnings("unchecked")
     public void moveCursor(Exchange exchange) {
@@ -230,11 +195,11 @@ public class StripeEvents {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> fresh(Exchange exchange) {
+    static List<Map<String, Object>> fresh(Exchange exchange) {
         return exchange.getProperty(FRESH, List.class);
     }
 
-    private static Set<String> deletedIds(List<Map<String, Object>> events) {
+    static Set<String> deletedIds(List<Map<String, Object>> events) {
         Set<String> deleted = new LinkedHashSet<>();
         for (Map<String, Object> event : events) {
             if ("product.deleted".equals(event.get("type")) && productIdOf(event) != null) {
@@ -261,7 +226,7 @@ public class StripeEvents {
         return product instanceof String id ? id : null;
     }
 
-    private static Map<?, ?> objectOf(Map<String, Object> event) {
+    static Map<?, ?> objectOf(Map<String, Object> event) {
         return event.get("data") instanceof Map<?, ?> data && data.get("object") instanceof Map<?, ?> object
                 ? object : null;
     }
@@ -271,7 +236,7 @@ public class StripeEvents {
                 : Instant.now();
     }
 
-    private String toJson(Object value) {
+    String toJson(Object value) {
         try {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
