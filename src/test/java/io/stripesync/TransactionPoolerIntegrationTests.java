@@ -61,15 +61,21 @@ class TransactionPoolerIntegrationTests {
         try (PgBouncer pooler = PgBouncer.start(2)) {
             String[] settings = {"spring.datasource.url=" + pooler.jdbcUrl(database),
                     "SYNC_MIGRATION_DATABASE_URL=" + directUrl(db)};
+            // two Spring Boot applications starting at once in one JVM race to set up the shared logging system
+            // ("Unable to find Spring Environment in logger context"): these two keep the one already set up
+            System.setProperty(org.springframework.boot.logging.LoggingSystem.SYSTEM_PROPERTY,
+                    org.springframework.boot.logging.LoggingSystem.NONE);
             CompletableFuture<ConfigurableApplicationContext> first =
                     CompletableFuture.supplyAsync(() -> ServiceOnDatabase.start(db, STRIPE, settings));
             CompletableFuture<ConfigurableApplicationContext> second =
                     CompletableFuture.supplyAsync(() -> ServiceOnDatabase.start(db, STRIPE, settings));
             try (ConfigurableApplicationContext one = first.get(); ConfigurableApplicationContext other = second.get()) {
+                System.clearProperty(org.springframework.boot.logging.LoggingSystem.SYSTEM_PROPERTY);
                 assertThat(ServiceOnDatabase.sync(one)).contains("\"success\":true").contains("\"synced\":40");
                 STRIPE.catalogue().addGenerated(5);
                 assertThat(ServiceOnDatabase.sync(other)).contains("\"success\":true").contains("\"synced\":5");
             } finally {
+                System.clearProperty(org.springframework.boot.logging.LoggingSystem.SYSTEM_PROPERTY);
                 closeQuietly(first);
                 closeQuietly(second);
             }
