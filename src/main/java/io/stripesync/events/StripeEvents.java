@@ -53,6 +53,7 @@ public class StripeEvents {
 
     private final JdbcTemplate jdbc;
     private final SyncSchema schema;
+    private final String record;
     private final ObjectMapper json;
     private final EventsCursor cursor;
     private final EventMetrics metrics;
@@ -61,6 +62,7 @@ public class StripeEvents {
                         EventMetrics metrics) {
         this.jdbc = jdbc;
         this.schema = schema;
+        this.record = schema.qualify(RECORD);
         this.json = json;
         this.cursor = cursor;
         this.metrics = metrics;
@@ -131,18 +133,23 @@ public class StripeEvents {
     /** The fresh events are applied: each is recorded, applied or ignored (not a product or price event). */
     public void recordSeen(Exchange exchange) {
         String source = exchange.getProperty(SOURCE, String.class);
+        List<Object[]> rows = new ArrayList<>();
         for (Map<String, Object> event : fresh(exchange)) {
             String type = String.valueOf(event.get("type"));
             boolean concerns = TYPES.contains(type);
-            jdbc.update(schema.qualify(RECORD), String.valueOf(event.get("id")), type, Timestamp.from(createdOf(event)), source,
-                    concerns ? "applied" : "ignored");
+            rows.add(new Object[] {String.valueOf(event.get("id")), type, Timestamp.from(createdOf(event)), source,
+                    concerns ? "applied" : "ignored"});
             if (concerns) {
                 metrics.applied(createdOf(event));
             } else {
                 metrics.outcome("ignored");
             }
         }
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate(record, rows); // one round trip for the catch-up's events
+        }
     }
+
 
     /**
      * The products the events created or changed, re-read at the pinned API version: windows of up to 100 ids, one

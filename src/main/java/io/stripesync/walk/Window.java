@@ -117,10 +117,6 @@ public class Window {
         return lastIdsSeen.add(lastId);
     }
 
-    Run run() {
-        return run;
-    }
-
     /**
      * Gives older parts of what is left of this window to up to {@code walkers} new windows, when worth it. The rest
      * of this window is the products created in {@code [from, lastCreated]} after the cursor; this window keeps the
