@@ -16,7 +16,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class SyncBenchmark {
 
     private static final int RATE_LIMIT = 25;
+    /** -Dbenchmark.inprocess=false: only the plain loop and the java -jar runs. */
+    private static final boolean IN_PROCESS = !"false".equals(System.getProperty("benchmark.inprocess"));
+    /** The walk's threads in a thread dump: the sync route's split (on the syncWalkers pool) names them. */
+    private static final String WALKER_THREADS = System.getProperty("benchmark.walker.threads", "- Split");
     private static final int PARALLEL_WALKERS = Integer.getInteger("benchmark.walkers", 6);
     private static final String BOUND_INSERT = """
             INSERT INTO stripe_products_log (stripe_product_id, name, description, active, livemode, metadata,
@@ -48,6 +54,8 @@ class SyncBenchmark {
 
     private final StripeStandIn stripe = StripeStandIn.start(0, false);
     private final List<String> rows = new ArrayList<>();
+    private final Map<String, Figures> bounds = new HashMap<>();
+    private final List<String> busiestThreads = new ArrayList<>();
     /** The bound's database: the log table as the migrations make it, nothing else. */
     private JdbcTemplate boundDb;
 
@@ -74,11 +82,14 @@ class SyncBenchmark {
                 }
                 String rate = latency == 0 ? "100000" : String.valueOf(RATE_LIMIT);
                 Figures bound = measure(size, latency, "plain-loop bound", boundDb, () -> plainLoop(size), null);
-                run(size, latency, "1", rate, bound, true);
-                if (latency > 0) {
+                if (IN_PROCESS) {
+                    run(size, latency, "1", rate, bound, true);
+                }
+                if (IN_PROCESS && latency > 0) {
                     run(size, latency, String.valueOf(PARALLEL_WALKERS), rate, bound, false);
                 }
                 rows.add(bound.row(bound));
+                bounds.put(size + "/" + latency, bound);
             }
         }
         System.out.println();
@@ -92,6 +103,7 @@ class SyncBenchmark {
                 + " every 10 ms, JVM %s. start-up: seconds to a started service, in this JVM)%n%n", RATE_LIMIT,
                 RATE_LIMIT * 100, ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("default -Xmx"));
+        jarRuns(latencies);
         int eventsSize = Integer.getInteger("benchmark.events.size", 10_000);
         if (eventsSize > 0) {
             events(eventsSize);
@@ -113,6 +125,107 @@ class SyncBenchmark {
                 rows.add(measure(size, latency, walk + ", re-run", db, () -> sync(service, 0), startup).row(bound));
             }
         }
+    }
+
+    /**
+     * The service as a user runs it: {@code java @config/jvm.options -jar target/...jar} in a process of its own (the
+     * flags the README gives; {@code -Dbenchmark.jar.flags="..."} to try others), triggered over HTTP, against a fresh
+     * database of the test server and this JVM's stand-in. Sizes: {@code -Dbenchmark.jar.sizes} (default: the
+     * largest of benchmark.sizes); at 0 ms the walker counts of {@code -Dbenchmark.jar.walkers} (default 1,4,8) with
+     * the client-side limit lifted, each with a re-run; at 150 ms the default walk at its default limit. Skipped when
+     * the jar is not built ({@code ./mvnw -B -DskipTests package}) or with {@code -Dbenchmark.jar.sizes=0}.
+     */
+    private void jarRuns(List<Integer> latencies) throws Exception {
+        java.nio.file.Path jar = ServiceProcess.jar();
+        List<Integer> sizes = ints(System.getProperty("benchmark.jar.sizes",
+                String.valueOf(bounds.keySet().stream().mapToInt(k -> Integer.parseInt(k.split("/")[0])).max().orElse(0))));
+        if (jar == null || sizes.equals(List.of(0))) {
+            System.out.println("java -jar runs skipped: " + (jar == null ? "no jar in target/ (./mvnw -B -DskipTests package)"
+                    : "-Dbenchmark.jar.sizes=0") + System.lineSeparator());
+            return;
+        }
+        String flagsSetting = System.getProperty("benchmark.jar.flags");
+        List<String> flags = flagsSetting != null
+                ? Arrays.stream(flagsSetting.trim().split("\\s+")).filter(f -> !f.isEmpty() && !f.equals("none")).toList()
+                : List.of("@config/jvm.options");
+        List<String> jarRows = new ArrayList<>();
+        for (int latency : latencies) {
+            for (int size : sizes) {
+                stripe.reset();
+                stripe.serve(new GeneratedCatalogue(size));
+                stripe.latencyMs(latency);
+                Figures bound = bounds.get(size + "/" + latency);
+                if (latency > 0) {
+                    stripe.rateLimit(RATE_LIMIT);
+                    jarRows.addAll(jarRun(jar, flags, size, latency, null, bound, false));
+                } else {
+                    for (String walkers : System.getProperty("benchmark.jar.walkers", "1,4,8").split(",")) {
+                        jarRows.addAll(jarRun(jar, flags, size, latency, walkers.trim(), bound, true));
+                    }
+                }
+            }
+        }
+        System.out.printf("The service as java %s -jar %s, triggered over HTTP (POST /stripe-sync-products):%n",
+                String.join(" ", flags), jar.getFileName());
+        System.out.printf("%8s %7s %-26s %8s %5s %8s %10s %8s %8s %8s %8s %9s %9s%n", "products", "latency", "walk",
+                "requests", "429s", "seconds", "products/s", "cpu s", "walkers", "JIT", "peak RSS", "vs loop",
+                "readiness");
+        jarRows.forEach(System.out::println);
+        System.out.println("Busiest threads (CPU s, thread names with numbers as #):");
+        busiestThreads.forEach(t -> System.out.println("  " + t));
+        System.out.println("(cpu s: user+system CPU seconds of the service process during the run; walkers: CPU of the"
+                + " walk's threads; JIT: CPU of the JIT compiler threads alive at the end (jcmd Thread.print); peak RSS:"
+                + " the process's VmHWM since it started; vs loop: seconds / the plain loop's, same size and latency;"
+                + " readiness: java -jar to /actuator/health/readiness 200, database migrated)");
+        System.out.println();
+    }
+
+    private List<String> jarRun(java.nio.file.Path jar, List<String> flags, int size, int latency, String walkers,
+                                Figures bound, boolean rerun) throws Exception {
+        JdbcTemplate db = ServiceOnDatabase.newDatabase("");
+        // a database that is already migrated, as readiness is measured on one
+        Map<String, String> settings = new HashMap<>();
+        if (walkers != null) {
+            settings.put("SYNC_WALK_CONCURRENCY", walkers);
+            settings.put("SYNC_DB_POOL_SIZE", String.valueOf(Math.max(10, Integer.parseInt(walkers) + 3)));
+        }
+        if (latency == 0) {
+            settings.put("SYNC_WALK_MAX_REQUESTS_PER_SECOND", "100000");
+        }
+        String url = ((org.springframework.jdbc.datasource.DriverManagerDataSource) db.getDataSource()).getUrl();
+        new ServiceProcess(jar, flags, url, stripe, settings).close();
+        List<String> out = new ArrayList<>();
+        try (ServiceProcess service = new ServiceProcess(jar, flags, url, stripe, settings)) {
+            String walk = walkers == null ? "default walk" : walkers.equals("1") ? "sequential" : "parallel x" + walkers;
+            out.add(jarMeasure(service, size, latency, walk + ", first run", size, bound));
+            if (rerun) {
+                out.add(jarMeasure(service, size, latency, walk + ", re-run", 0, bound));
+            }
+        }
+        return out;
+    }
+
+    private String jarMeasure(ServiceProcess service, int size, int latency, String what, int expectedSynced,
+                              Figures bound) throws Exception {
+        int requestsBefore = stripe.productListRequestCount();
+        int limitedBefore = stripe.rateLimitedRequests();
+        Map<String, Double> threadsBefore = service.threadCpu();
+        double cpuBefore = service.cpuSeconds();
+        long start = System.nanoTime();
+        String answer = service.trigger();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = service.cpuSeconds() - cpuBefore;
+        Map<String, Double> threadsAfter = service.threadCpu();
+        JsonNode json = JSON.readTree(answer);
+        if (!json.path("success").asBoolean() || json.path("synced").asInt() != expectedSynced) {
+            throw new IllegalStateException("unexpected sync answer: " + answer);
+        }
+        busiestThreads.add(String.format("%d %s: %s", size, what, ServiceProcess.busiest(threadsBefore, threadsAfter, 6)));
+        return String.format("%8d %5dms %-26s %8d %5d %8.2f %10.0f %8.2f %8.2f %8.2f %6.0fMB %8s %8.1fs", size, latency,
+                what, stripe.productListRequestCount() - requestsBefore, stripe.rateLimitedRequests() - limitedBefore,
+                seconds, size / seconds, cpu, ServiceProcess.cpuOf(threadsBefore, threadsAfter, WALKER_THREADS),
+                ServiceProcess.cpuOf(threadsBefore, threadsAfter, "CompilerThread"), service.peakRssMegabytes(),
+                bound == null ? "" : String.format("%.2fx", seconds / bound.seconds), service.startupSeconds);
     }
 
     /**

@@ -54,6 +54,11 @@ public final class PageLog {
         return List.copyOf(toWrite);
     }
 
+    /** Read by the route: whether the page's statement has anything to write. */
+    public synchronized boolean isSomethingToWrite() {
+        return !toWrite.isEmpty();
+    }
+
     /** Products that cannot be logged: {product id, reason, raw JSON} each. */
     public synchronized List<Object[]> setAside() {
         return List.copyOf(setAside);

@@ -1,6 +1,7 @@
 package io.stripesync.product;
 
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
@@ -10,6 +11,22 @@ import org.springframework.stereotype.Component;
  */
 @Component("productCheck")
 public class ProductCheck {
+
+    /** Exchange property: why the product cannot be logged, or null. */
+    public static final String PROBLEM = "stripeProductProblem";
+    /** Exchange property: the product's id (the idempotent consumer's key), set when it can be logged. */
+    public static final String PRODUCT_ID = "stripeProductId";
+
+    /**
+     * Checks the product (the body) and sets {@value #PROBLEM} and {@value #PRODUCT_ID}. A processor step rather than
+     * an expression: Camel evaluates a bean expression on a copy of the exchange, per product.
+     */
+    public void check(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        String problem = problemOf(body);
+        exchange.setProperty(PROBLEM, problem);
+        exchange.setProperty(PRODUCT_ID, problem == null ? ((Map<?, ?>) body).get("id") : null);
+    }
 
     public String problemOf(Object body) {
         if (!(body instanceof Map<?, ?> product)) {

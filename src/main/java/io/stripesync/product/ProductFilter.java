@@ -43,6 +43,15 @@ public class ProductFilter {
         return text.isBlank() ? null : Moments.parse(text);
     }
 
+    /** Exchange property: whether the product is logged (the settings', then the team's rule, say so). */
+    public static final String WANTED = "stripeProductWanted";
+
+    /** Sets {@value #WANTED} to what {@link #wants} says of the product (the body); a step, not a per-product copy. */
+    @SuppressWarnings("unchecked")
+    public void apply(org.apache.camel.Exchange exchange) {
+        exchange.setProperty(WANTED, wants(exchange.getMessage().getBody(Map.class)));
+    }
+
     /** Whether the settings let this (well-formed) product into the log. */
     public boolean wants(Map<String, Object> product) {
         if (excludedIds.contains(product.get("id"))) {

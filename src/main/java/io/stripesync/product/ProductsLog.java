@@ -94,7 +94,7 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
 
     /** Sets aside a product that cannot be logged (the route's product check said why); recorded with its page. */
     public void setAside(Exchange exchange) {
-        String reason = exchange.getProperty("stripeProductProblem", String.class);
+        String reason = exchange.getProperty(ProductCheck.PROBLEM, String.class);
         Object product = exchange.getMessage().getBody();
         Object id = product instanceof Map<?, ?> map && map.get("id") instanceof String text ? text : null;
         // PostgreSQL text cannot hold NUL: keep the rest of the evidence readable

@@ -17,8 +17,29 @@ import org.springframework.stereotype.Component;
 @Component("stripePage")
 public class StripePage {
 
-    /** Returns the page unchanged, or throws {@link MalformedStripePageException}. */
-    public Map<?, ?> check(Exchange exchange) {
+    /** Exchange property: the last object's id of a page that has more, where the next page starts; else null. */
+    public static final String LAST_ID = "stripePageLastId";
+
+    /**
+     * Checks the page (the body) and sets it as {@value WindowSource#PAGE}, with {@value WindowSource#HAS_MORE} and
+     * {@value #LAST_ID}, or throws {@link MalformedStripePageException}. The route reads these plain properties:
+     * Simple's map navigation ({@code stripePage[data][last][id]}) re-hashes the whole page at every step.
+     */
+    public void check(Exchange exchange) {
+        Map<?, ?> page = checked(exchange);
+        boolean hasMore = (Boolean) page.get("has_more");
+        List<?> data = (List<?>) page.get("data");
+        exchange.setProperty(WindowSource.PAGE, page);
+        exchange.setProperty(WindowSource.HAS_MORE, hasMore);
+        exchange.setProperty(LAST_ID, hasMore ? ((Map<?, ?>) data.get(data.size() - 1)).get("id") : null);
+    }
+
+    /** The objects of the page being logged (the split's list). */
+    public List<?> dataOf(@ExchangeProperty(WindowSource.PAGE) Map<?, ?> page) {
+        return (List<?>) page.get("data");
+    }
+
+    private Map<?, ?> checked(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         if (!(body instanceof Map<?, ?> page) || !"list".equals(page.get("object"))) {
             throw new MalformedStripePageException("is not a Stripe list object");

@@ -24,14 +24,29 @@ class StripePageTests {
     private final StripePage stripePage = new StripePage();
 
     @Test
-    void listPagesAreReturnedUnchanged() {
+    void aListPageIsKeptWithWhereTheNextPageStarts() {
         Map<String, Object> page = TestJson.fixture("/stripe/products-page.json");
         Map<String, Object> lastPage = TestJson.fixture("/stripe/products-last-page.json");
         Map<String, Object> emptyLastPage = page(List.of(), false);
 
-        assertThat(stripePage.check(exchange(page, null))).isSameAs(page);
-        assertThat(stripePage.check(exchange(lastPage, null))).isSameAs(lastPage);
-        assertThat(stripePage.check(exchange(emptyLastPage, null))).isSameAs(emptyLastPage);
+        Exchange checked = checked(page);
+        assertThat(checked.getProperty(WindowSource.PAGE)).isSameAs(page);
+        assertThat(checked.getProperty(WindowSource.HAS_MORE)).isEqualTo(true);
+        List<?> data = (List<?>) page.get("data");
+        assertThat(checked.getProperty(StripePage.LAST_ID)).isEqualTo(((Map<?, ?>) data.get(data.size() - 1)).get("id"));
+        assertThat(stripePage.dataOf(page)).isSameAs(data);
+
+        Exchange last = checked(lastPage);
+        assertThat(last.getProperty(WindowSource.PAGE)).isSameAs(lastPage);
+        assertThat(last.getProperty(WindowSource.HAS_MORE)).isEqualTo(false);
+        assertThat(last.getProperty(StripePage.LAST_ID)).isNull();
+        assertThat(checked(emptyLastPage).getProperty(WindowSource.PAGE)).isSameAs(emptyLastPage);
+    }
+
+    private Exchange checked(Map<String, Object> page) {
+        Exchange exchange = exchange(page, null);
+        stripePage.check(exchange);
+        return exchange;
     }
 
     @Test
@@ -101,7 +116,9 @@ class StripePageTests {
                 .hasMessageContaining("repeats a page already walked").hasMessageContaining("sku+1&2");
         // another window has its own pages
         Window other = Window.productsOf(TestRuns.wholeCatalogue());
-        assertThat(stripePage.check(exchange(first, other))).isSameAs(first);
+        Exchange ofOther = exchange(first, other);
+        stripePage.check(ofOther);
+        assertThat(ofOther.getProperty(WindowSource.PAGE)).isSameAs(first);
     }
 
     @Test
