@@ -192,7 +192,7 @@ class SupabaseRowLevelSecurityIntegrationTests {
                  WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY c.relname""");
         assertThat(tables).extracting(t -> t.get("relname")).containsExactlyInAnyOrder(
                 "stripe_products_log", "stripe_product_changes", "stripe_sync_runs", "stripe_sync_failures",
-                "stripe_prices_log", "stripe_sync_cursors", "stripe_events_log", "stripe_sync_schema_history",
+                "stripe_prices_log", "stripe_sync_cursors", "stripe_events_log", "stripe_sync_seen", "stripe_sync_schema_history",
                 "qrtz_job_details", "qrtz_triggers",
                 "qrtz_simple_triggers", "qrtz_cron_triggers", "qrtz_simprop_triggers", "qrtz_blob_triggers",
                 "qrtz_calendars", "qrtz_paused_trigger_grps", "qrtz_fired_triggers", "qrtz_scheduler_state",

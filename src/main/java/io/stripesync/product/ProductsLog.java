@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.config.LogSafe;
 import io.stripesync.config.SyncSettings;
 import io.stripesync.database.SyncSchema;
+import io.stripesync.run.Run;
+import io.stripesync.run.RunLifecycle;
 import io.stripesync.walk.WindowSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,7 +46,17 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
 
     private static final Logger log = LoggerFactory.getLogger(ProductsLog.class);
 
+    /**
+     * Reads what the log holds of the page's products (parameter 3: their ids) and, in the same round trip, records
+     * the ids in stripe_sync_seen under the run id (parameters 1 and 2; null: not recorded) for the deletion check at
+     * the end of a walk of the whole catalogue: the ids stay in the database, not in the heap, however large the
+     * catalogue. A page logged twice (a retry) records its ids twice, which the check does not mind.
+     */
     private static final String SELECT_LOGGED_AMONG = """
+            WITH seen AS (
+                INSERT INTO {schema}.stripe_sync_seen (run_id, stripe_product_id)
+                SELECT CAST(? AS bigint), unnest(CAST(? AS text[])) WHERE ? IS NOT NULL
+            )
             SELECT stripe_product_id, extract(epoch FROM stripe_updated_at)::bigint AS updated,
                    price_synced_at IS NOT NULL AS price_synced, deleted_at IS NOT NULL AS deleted
               FROM {schema}.stripe_products_log WHERE stripe_product_id = ANY (?)""";
@@ -76,9 +88,15 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
         if (ids.length == 0) {
             return new PageLog(Map.of());
         }
+        Run run = exchange.getProperty(RunLifecycle.RUN, Run.class);
+        Long seenRecordedAs = run == null ? null : run.seenRecordedAs();
         return new PageLog(jdbc.execute((ConnectionCallback<Map<String, PageLog.Logged>>) connection -> {
             try (PreparedStatement statement = connection.prepareStatement(selectLoggedAmong)) {
-                statement.setArray(1, connection.createArrayOf("text", ids));
+                java.sql.Array idArray = connection.createArrayOf("text", ids);
+                statement.setObject(1, seenRecordedAs, java.sql.Types.BIGINT);
+                statement.setArray(2, idArray);
+                statement.setObject(3, seenRecordedAs, java.sql.Types.BIGINT);
+                statement.setArray(4, idArray);
                 Map<String, PageLog.Logged> logged = new HashMap<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {

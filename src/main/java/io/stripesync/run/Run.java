@@ -2,7 +2,6 @@ package io.stripesync.run;
 
 import io.stripesync.walk.WindowSource;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,7 +28,8 @@ public class Run {
     private final Long createdFrom;
     private final Long createdUntil;
     private final boolean livemode;
-    private final List<String> seenIds;
+    /** Whether the walk lists every product, so that one it does not see is gone from Stripe. */
+    private final boolean wholeCatalogue;
     private int pages;
     private int scanned;
     private int synced;
@@ -63,7 +63,7 @@ public class Run {
         this.productParams = productParams;
         this.createdFrom = createdFrom;
         this.createdUntil = createdUntil;
-        this.seenIds = wholeCatalogue ? new ArrayList<>() : null;
+        this.wholeCatalogue = wholeCatalogue;
         this.livemode = livemode;
     }
 
@@ -84,9 +84,6 @@ public class Run {
         failed += setAside;
         filtered += filteredOut;
         altered += alteredOnPage;
-        if (seenIds != null) {
-            seenIds.addAll(idsOnPage);
-        }
     }
 
     synchronized void pricesPageLogged(int written) {
@@ -167,7 +164,7 @@ public class Run {
      * Stripe, no product set aside), so a logged product it did not see is deleted in Stripe.
      */
     public synchronized boolean isDeletionCheckDue() {
-        return walkComplete() && seenIds != null && failed == 0;
+        return walkComplete() && wholeCatalogue && failed == 0;
     }
 
     /** Read by the route: whether the key is a live-mode key (only rows of that mode can be marked deleted). */
@@ -175,8 +172,12 @@ public class Run {
         return livemode;
     }
 
-    synchronized List<String> seenIds() {
-        return seenIds == null ? List.of() : List.copyOf(seenIds);
+    /**
+     * The run id under which the products log records the ids of the products each page lists (stripe_sync_seen), for
+     * the deletion check; null when no deletion check can follow (not a walk of the whole catalogue).
+     */
+    public Long seenRecordedAs() {
+        return wholeCatalogue ? id : null;
     }
 
     /** walk or events. */

@@ -63,11 +63,6 @@ public class RunProgress {
         exchange.getProperty(RunLifecycle.RUN, Run.class).pricesPageLogged(written);
     }
 
-    /** Read by the route before it marks deletions: every product id the walk saw (bound as a text[]). */
-    public String[] seenIds(Exchange exchange) {
-        return exchange.getProperty(RunLifecycle.RUN, Run.class).seenIds().toArray(String[]::new);
-    }
-
     /** Counts the products the complete walk found deleted (the statement's answer is the body). */
     public void deletedMarked(Exchange exchange) {
         Run run = exchange.getProperty(RunLifecycle.RUN, Run.class);

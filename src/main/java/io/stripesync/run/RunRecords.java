@@ -18,6 +18,7 @@ public class RunRecords {
     private final String insert;
     private final String finish;
     private final String insertFailure;
+    private final String forgetSeen;
 
     public RunRecords(JdbcTemplate jdbc, SyncSchema schema) {
         this.jdbc = jdbc;
@@ -25,6 +26,7 @@ public class RunRecords {
         this.insert = schema.statement("runs-insert.sql");
         this.finish = schema.statement("runs-finish.sql");
         this.insertFailure = schema.statement("failures-insert.sql");
+        this.forgetSeen = schema.statement("seen-forget.sql");
     }
 
     /**
@@ -33,6 +35,9 @@ public class RunRecords {
      */
     long start(String kind, String trigger, Date scheduledFor, String requestedBy) {
         jdbc.update(closeAbandoned, kind);
+        if (Run.WALK.equals(kind)) {
+            jdbc.update(forgetSeen);
+        }
         return jdbc.queryForObject(insert, Long.class, kind, trigger, new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
                 scheduledFor == null ? null : scheduledFor.toInstant().atOffset(ZoneOffset.UTC)),
                 new SqlParameterValue(Types.VARCHAR, requestedBy));
