@@ -48,18 +48,21 @@
     if (ms < 1000) { return Math.round(ms) + ' ms'; }
     var s = ms / 1000;
     if (s < 60) { return (s < 10 ? s.toFixed(1) : Math.round(s)) + ' s'; }
-    var m = Math.floor(s / 60);
-    if (m < 60) { return m + ' min ' + Math.round(s - m * 60) + ' s'; }
-    var h = Math.floor(m / 60);
-    if (h < 48) { return h + ' h ' + (m - h * 60) + ' min'; }
-    return Math.floor(h / 24) + ' d ' + (h % 24) + ' h';
+    // days only from 48 h on: a threshold of 26 h reads as 26 h
+    var days = s >= 172800 ? Math.floor(s / 86400) : 0;
+    var parts = [[days, 'd'], [Math.floor(s / 3600) - days * 24, 'h'], [Math.floor(s / 60) % 60, 'min'],
+      [Math.floor(s) % 60, 's']];
+    // the two largest units, the first not zero: "26 h", "3 min 5 s", "2 d 4 h"
+    var first = parts.findIndex(function (p) { return p[0] > 0; });
+    return parts.slice(first, first + 2).filter(function (p, i) { return i === 0 || p[0] > 0; })
+      .map(function (p) { return p[0] + ' ' + p[1]; }).join(' ');
   }
 
   /** "3 h ago", "in 5 min": from the server's now. */
   function relative(iso) {
     if (!iso) { return '–'; }
     var ms = Date.parse(iso) - serverNow();
-    var text = duration(Math.abs(ms)).replace(/ \d+ (s|min|h)$/, '');
+    var text = duration(Math.abs(ms)).replace(/ \d+ (s|min|h)$/, ''); // "3 h ago", not "3 h 12 min ago"
     if (Math.abs(ms) < 60 * 1000) { return ms < 0 ? 'just now' : 'in under a minute'; }
     return ms < 0 ? text + ' ago' : 'in ' + text;
   }
@@ -157,7 +160,8 @@
     badge(field(card, 'status'), freshness.status);
     var maxAge = isoDurationMs(details.maxAge);
     var last = details.lastSuccessfulRun && details.lastSuccessfulRun !== 'none' ? details.lastSuccessfulRun : null;
-    setText(card, 'walk', last ? 'Walk succeeded ' + relative(last) : 'No successful walk yet');
+    // as /actuator/health judges it: the last successful run of either kind, walk or catch-up
+    setText(card, 'walk', last ? 'Last success ' + relative(last) : 'No successful run yet');
     setText(card, 'walk-limit', 'limit ' + (maxAge == null ? details.maxAge : duration(maxAge))
       + (last ? ' · ' + when(last) : ''));
     if (details.eventsMaxAge) {
