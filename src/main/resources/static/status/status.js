@@ -255,7 +255,7 @@
       axes: [axis(), axis({ label: 'seconds', labelSize: 18, size: 46 })],
       series: series,
       legend: { live: false },
-      cursor: { drag: { x: false, y: false }, points: { show: false } },
+      cursor: { y: false, drag: { x: false, y: false }, points: { show: false } },
       hooks: {
         setCursor: [function (u) {
           var run = u.cursor.idx == null ? null : runs[u.cursor.idx];
@@ -366,9 +366,20 @@
     return cell;
   }
 
+  /** 19.9 usd as $19.90, 500 jpy as ¥500: the currency's own minor unit. */
+  function money(amount, currency) {
+    if (amount == null) { return '–'; }
+    try {
+      return new Intl.NumberFormat('en', { style: 'currency', currency: String(currency).toUpperCase() })
+        .format(amount);
+    } catch (unknownCurrency) {
+      return Number(amount).toLocaleString('en') + ' ' + (currency || '');
+    }
+  }
+
   function price(value) {
-    if (value.amount != null) { return Number(value.amount).toLocaleString('en') + ' ' + (value.currency || ''); }
-    return (value.currency || '') + ' price ' + (value.id || '');
+    if (value.amount != null) { return money(value.amount, value.currency); }
+    return (value.currency || '') + ' price ' + (value.id || ''); // tiered or custom: no single amount
   }
 
   function shown(change, value) {
@@ -412,8 +423,8 @@
       row.dataset.product = d.product_id;
       row.appendChild(el('td', when(d.detected_at), 'when'));
       row.appendChild(productCell(d.product_id, d.product_name));
-      row.appendChild(el('td', d.old_amount == null ? '–' : d.old_amount + ' ' + (d.old_currency || ''), 'num'));
-      row.appendChild(el('td', d.new_amount == null ? '–' : d.new_amount + ' ' + (d.new_currency || ''), 'num'));
+      row.appendChild(el('td', money(d.old_amount, d.old_currency), 'num'));
+      row.appendChild(el('td', money(d.new_amount, d.new_currency), 'num'));
       var pct = d.change_percent;
       row.appendChild(el('td', pct == null ? '–' : (pct > 0 ? '+' : '') + pct + ' %',
         'num ' + (pct > 0 ? 'up-move' : pct < 0 ? 'down-move' : '')));
