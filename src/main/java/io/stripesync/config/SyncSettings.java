@@ -99,12 +99,14 @@ public record SyncSettings(
     public record Health(Duration maxAge) {
     }
 
+    static final String BETWEEN_1_AND_500 = "must be between 1 and 500";
+
     /** What the status page's charts and lists cover (the report routes bind these into their SQL). */
     public record Status(
             @Min(value = 1, message = "must be at least 1 (days)") int runDays,
             @Min(value = 1, message = "must be at least 1") int maxRuns,
             @Min(value = 1, message = "must be at least 1 (days)") int loggedDays,
-            @Min(value = 1, message = "must be between 1 and 500") @Max(value = 500, message = "must be between 1 and 500")
+            @Min(value = 1, message = BETWEEN_1_AND_500) @Max(value = 500, message = BETWEEN_1_AND_500)
             int recentChanges,
             @Min(value = 1, message = "must be at least 1 (days)") int driftDays,
             @Min(value = 1, message = "must be at least 1") int driftTop) {

@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
 
 /**
- * Nothing but health's status and the status page's files answer without a token. {@code Authorization: Bearer <SYNC_API_TOKEN>} opens everything;
+ * Nothing but health's status and the status page's files answer without a token.
+ * {@code Authorization: Bearer <SYNC_API_TOKEN>} opens everything;
  * {@code Bearer <SYNC_READ_TOKEN>} (optional) opens what only reads (metrics, health's details, runs, stats, drift:
  * GET and HEAD) and gets 403 elsewhere, so it cannot trigger a sync. Tokens are compared in constant time; a refusal
  * says nothing about why, reads no body (see {@link UnreadBodyValve}), and is decided before any route runs, so
