@@ -101,6 +101,9 @@
       if (response.status === 401 || response.status === 403 || response.status === 429) {
         throw new Refused(response.status, response.headers.get('Retry-After'));
       }
+      if (response.status === 404) {
+        throw new Error(API + path + ' answered HTTP 404: are the report endpoints off (SYNC_HTTP_ENABLED=false)?');
+      }
       if (!response.ok) {
         throw new Error(API + path + ' answered HTTP ' + response.status);
       }

@@ -240,6 +240,22 @@ class StatusPageBrowserTests {
         assertThat(policyViolations()).isEmpty();
     }
 
+    @Test
+    void withoutJavaScriptThePageSaysHowToReadTheEndpointsWithCurl() {
+        ChromeDriver noScript = chromium("--blink-settings=scriptEnabled=false");
+        try {
+            noScript.get(base + "/status");
+
+            String shown = noScript.findElement(By.tagName("body")).getText();
+            assertThat(shown).contains("This page needs JavaScript").contains("curl")
+                    .contains("/stripe-sync-products/overview").contains("SYNC_READ_TOKEN");
+            assertThat(noScript.findElement(By.id("login")).isDisplayed()).isFalse();
+            assertThat(noScript.findElement(By.id("status")).isDisplayed()).isFalse();
+        } finally {
+            noScript.quit();
+        }
+    }
+
     /** The service, with the history a month of use leaves: written before the real runs, so ids follow time. */
     private static void history() throws Exception {
         for (int day = 29; day >= 3; day--) {
@@ -296,12 +312,13 @@ class StatusPageBrowserTests {
         assertThat(answer.statusCode()).as(answer.body()).isIn(200, 500, 502);
     }
 
-    private static ChromeDriver chromium() {
+    private static ChromeDriver chromium(String... arguments) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // as root Chromium needs --no-sandbox; /dev/shm is small in containers
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1280,900", "--lang=en-US", "--force-device-scale-factor=1");
+        options.addArguments(arguments);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
