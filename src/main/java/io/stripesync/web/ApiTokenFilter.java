@@ -129,7 +129,7 @@ public class ApiTokenFilter extends OncePerRequestFilter {
         chain.doFilter(new Authorized(request, access), response);
     }
 
-    static boolean isPage(HttpServletRequest request, String path) {
+    private static boolean isPage(HttpServletRequest request, String path) {
         boolean reads = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
         return reads && !path.contains("..")
                 && (PAGE.contains(path) || PAGE_FILES.stream().anyMatch(path::startsWith));
