@@ -48,10 +48,12 @@ final class ServiceOnDatabase {
         return start(((DriverManagerDataSource) db.getDataSource()).getUrl(), stripe, settings);
     }
 
-    /** With its HTTP endpoints on a free port (server.port=0; read local.server.port), e.g. for webhooks. */
+    /** With its HTTP endpoints on a free port (read local.server.port), e.g. for webhooks. */
     static ConfigurableApplicationContext startWeb(JdbcTemplate db, StripeStandIn stripe, String... settings) {
         List<String> all = new ArrayList<>(List.of(settings));
-        all.addAll(List.of("SYNC_HTTP_ENABLED=true", "server.port=0"));
+        // SERVER_PORT, not server.port: config/application.yaml sets server.port from ${SERVER_PORT:8080}, which wins
+        // over these default properties (server.port=0 here served on 8080)
+        all.addAll(List.of("SYNC_HTTP_ENABLED=true", "SERVER_PORT=0"));
         return start(db, stripe, all.toArray(String[]::new));
     }
 

@@ -37,6 +37,7 @@ public record SyncSettings(
         @Min(value = 1, message = "must be at least 1") int progressEveryPages,
         @Valid @DefaultValue Retry retry,
         @Valid @DefaultValue Health health,
+        @Valid @DefaultValue Status status,
         String routesDir) {
 
     /** Quartz refuses a shorter idle wait; a shorter check-in would only load the database. */
@@ -98,6 +99,19 @@ public record SyncSettings(
     public record Health(Duration maxAge) {
     }
 
+    static final String BETWEEN_1_AND_500 = "must be between 1 and 500";
+
+    /** What the status page's charts and lists cover (the report routes bind these into their SQL). */
+    public record Status(
+            @Min(value = 1, message = "must be at least 1 (days)") int runDays,
+            @Min(value = 1, message = "must be at least 1") int maxRuns,
+            @Min(value = 1, message = "must be at least 1 (days)") int loggedDays,
+            @Min(value = 1, message = BETWEEN_1_AND_500) @Max(value = 500, message = BETWEEN_1_AND_500)
+            int recentChanges,
+            @Min(value = 1, message = "must be at least 1 (days)") int driftDays,
+            @Min(value = 1, message = "must be at least 1") int driftTop) {
+    }
+
     /** A record's own, with the API token masked: settings can end up in a log line. */
     @Override
     public String toString() {
@@ -105,6 +119,6 @@ public record SyncSettings(
                 + ", schedule=" + schedule + ", cluster=" + cluster + ", http=" + http + ", defaultProject="
                 + defaultProject + ", project=" + project + ", prices=" + prices + ", filter=" + filter + ", lockKey="
                 + lockKey + ", database=" + database + ", events=" + events + ", walk=" + walk + ", progressEveryPages=" + progressEveryPages + ", retry=" + retry
-                + ", health=" + health + ", routesDir=" + routesDir + "]";
+                + ", health=" + health + ", status=" + status + ", routesDir=" + routesDir + "]";
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import io.stripesync.config.SyncSettings;
 import org.springframework.core.annotation.Order;
@@ -18,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
 
 /**
- * Nothing but health's status answers without a token. {@code Authorization: Bearer <SYNC_API_TOKEN>} opens everything;
+ * Nothing but health's status and the status page's files answer without a token.
+ * {@code Authorization: Bearer <SYNC_API_TOKEN>} opens everything;
  * {@code Bearer <SYNC_READ_TOKEN>} (optional) opens what only reads (metrics, health's details, runs, stats, drift:
  * GET and HEAD) and gets 403 elsewhere, so it cannot trigger a sync. Tokens are compared in constant time; a refusal
  * says nothing about why, reads no body (see {@link UnreadBodyValve}), and is decided before any route runs, so
@@ -33,6 +35,12 @@ public class ApiTokenFilter extends OncePerRequestFilter {
     /** Health's overall status and the probes: all a load balancer or Kubernetes needs, without details. */
     private static final Set<String> OPEN = Set.of("/actuator/health", "/actuator/health/liveness",
             "/actuator/health/readiness");
+    /**
+     * The status page and its files ({@link StatusPage}): they carry no data (the page reads it with the caller's
+     * token), so anyone may load them, with GET or HEAD. Prefixes of static files only: no route answers under them.
+     */
+    private static final Set<String> PAGE = Set.of("/", "/status");
+    private static final List<String> PAGE_FILES = List.of(StatusPage.FILES + "/", "/webjars/");
     /** Stripe's webhook deliveries: authenticated by their signature, not by a token. */
     static final String WEBHOOK = "/stripe/webhook";
     private static final String BEARER = "Bearer ";
@@ -81,6 +89,11 @@ public class ApiTokenFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        if (isPage(request, path)) {
+            // not even a blocked address is refused the page: it is what tells the caller it is blocked
+            chain.doFilter(request, response);
+            return;
+        }
         // health's status answers anyone; its details only a caller whose token is right (and not blocked, or
         // health would tell a guessed token from a wrong one)
         boolean open = !path.contains("..") && OPEN.contains(path);
@@ -114,6 +127,12 @@ public class ApiTokenFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new Authorized(request, access), response);
+    }
+
+    private static boolean isPage(HttpServletRequest request, String path) {
+        boolean reads = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+        return reads && !path.contains("..")
+                && (PAGE.contains(path) || PAGE_FILES.stream().anyMatch(path::startsWith));
     }
 
     private static String text(String value) {

@@ -18,7 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(0)
 public class ResponseHeadersFilter extends OncePerRequestFilter {
 
-    /** Ready for a status page served by the service: its own files only, no inline script, no other origin. */
+    /** The status page ({@link StatusPage}) runs under it: its own files only, no inline code, no other origin. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 

@@ -88,6 +88,9 @@ class SettingsCheckTests {
         assertInvalid(valid().withProperty("sync.walk.concurrency", "8"), "SYNC_DB_POOL_SIZE", null);
         assertInvalid(valid().withProperty("sync.http.timeout", "soon"), "SYNC_HTTP_TIMEOUT", null);
         assertInvalid(valid().withProperty("sync.lock-key", "any"), "SYNC_LOCK_KEY", null);
+        assertInvalid(valid().withProperty("sync.status.run-days", "0"), "SYNC_STATUS_RUN_DAYS", null);
+        assertInvalid(valid().withProperty("sync.status.recent-changes", "501"), "SYNC_STATUS_RECENT_CHANGES", null);
+        assertInvalid(valid().withProperty("sync.status.drift-top", "many"), "SYNC_STATUS_DRIFT_TOP", null);
     }
 
     @Test

@@ -66,13 +66,14 @@ public final class LocalStripeSync {
                 Database:  embedded PostgreSQL, {}
                 Start-up sync: {}
                 Catch-up after a product was created and one renamed in the stand-in: {}
+                Status page:   http://localhost:{}/ (give it the token above)
                 Catch up now:  curl -s -X POST http://localhost:{}/stripe-sync-products/events -H 'Authorization: Bearer {}'
                 Sync again:    curl -s -X POST http://localhost:{}/stripe-sync-products -H 'Authorization: Bearer {}'
                 Look at rows:  psql postgresql://postgres@localhost:{}/postgres -c 'SELECT name, stripe_product_id, project, created_at FROM stripe_products_log ORDER BY created_at DESC LIMIT 20'
                 Stop with Ctrl+C (the embedded database goes with it).
                 """, standIn ? "local stand-in with sample products (no STRIPE_SECRET_KEY set)"
                         : "the account of STRIPE_SECRET_KEY", database.getJdbcUrl("postgres", "postgres"), answer, catchUp,
-                port, token.equals(DEMO_TOKEN) ? DEMO_TOKEN : "$SYNC_API_TOKEN", port,
+                port, port, token.equals(DEMO_TOKEN) ? DEMO_TOKEN : "$SYNC_API_TOKEN", port,
                 token.equals(DEMO_TOKEN) ? DEMO_TOKEN : "$SYNC_API_TOKEN", dbPort);
     }
 
