@@ -1,14 +1,15 @@
 -- After a complete walk of the whole catalogue: the log's products that Stripe no longer lists are marked deleted
 -- (deleted_at; rows are never deleted) and each gets a 'deleted' row in stripe_product_changes. What the walk saw is
--- in stripe_sync_seen under the run's id (the products log records each page's ids there). Only rows of the key's mode (livemode; NULL counts as
--- either) are considered: a test-mode key never marks a live-mode catalogue deleted. Nor are rows logged (by another
+-- in stripe_sync_seen under the run's id (the products log records each page's ids there). Only rows of the key's
+-- mode (livemode; NULL counts as either) are considered: a test-mode key never marks a live-mode catalogue deleted. Nor are rows logged (by another
 -- writer) after the run started, or created in Stripe less than a minute before (Stripe's clock and the database's
 -- may disagree): the walk may not have seen those; the next run decides.
 -- Answers the number of products marked.
 WITH run AS (
     SELECT started_at FROM {schema}.stripe_sync_runs WHERE id = CAST(:?runId AS bigint)
 ),
--- the candidates the walk did not see: one anti-join (hashed, never a nested loop over both lists)
+-- the candidates the walk did not see, as a set difference: hashed or sorted, never a nested loop over both lists
+-- (stripe_sync_seen has no statistics while a walk fills it, so a NOT EXISTS could be planned as one)
 unseen AS (
     SELECT l.stripe_product_id
       FROM {schema}.stripe_products_log l, run
@@ -16,8 +17,8 @@ unseen AS (
        AND coalesce(l.livemode, CAST(:?livemode AS boolean)) = CAST(:?livemode AS boolean)
        AND coalesce(l.logged_at, '-infinity') < run.started_at
        AND coalesce(l.created_at, '-infinity') < run.started_at - interval '1 minute'
-       AND NOT EXISTS (SELECT 1 FROM {schema}.stripe_sync_seen s
-                        WHERE s.run_id = CAST(:?runId AS bigint) AND s.stripe_product_id = l.stripe_product_id)
+    EXCEPT
+    SELECT s.stripe_product_id FROM {schema}.stripe_sync_seen s WHERE s.run_id = CAST(:?runId AS bigint)
 ),
 gone AS (
     UPDATE {schema}.stripe_products_log l

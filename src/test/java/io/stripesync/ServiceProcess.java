@@ -35,8 +35,11 @@ final class ServiceProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final double startupSeconds;
 
-    /** The jar {@code ./mvnw package} builds, or null when it has not been built. */
+    /** -Dbenchmark.jar, else the jar {@code ./mvnw package} builds, or null when it has not been built. */
     static Path jar() {
+        if (System.getProperty("benchmark.jar") != null) {
+            return Path.of(System.getProperty("benchmark.jar"));
+        }
         try (var files = Files.list(Path.of("target"))) {
             return files.filter(p -> p.getFileName().toString().matches("stripe-sync-products-.*\\.jar")).findFirst()
                     .orElse(null);

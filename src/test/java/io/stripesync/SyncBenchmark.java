@@ -193,7 +193,10 @@ class SyncBenchmark {
             settings.put("SYNC_WALK_MAX_REQUESTS_PER_SECOND", "100000");
         }
         String url = ((org.springframework.jdbc.datasource.DriverManagerDataSource) db.getDataSource()).getUrl();
-        new ServiceProcess(jar, flags, url, stripe, settings).close();
+        // -Dbenchmark.jar.training-flags: this first start's flags instead, e.g. one that writes a class data archive
+        String training = System.getProperty("benchmark.jar.training-flags");
+        new ServiceProcess(jar, training == null ? flags : Arrays.asList(training.trim().split("\\s+")), url, stripe,
+                settings).close();
         List<String> out = new ArrayList<>();
         try (ServiceProcess service = new ServiceProcess(jar, flags, url, stripe, settings)) {
             String walk = walkers == null ? "default walk" : walkers.equals("1") ? "sequential" : "parallel x" + walkers;
@@ -334,10 +337,16 @@ class SyncBenchmark {
             while (hasMore) {
                 URI uri = URI.create(stripe.baseUrl() + "/v1/products?limit=100"
                         + (startingAfter == null ? "" : "&starting_after=" + startingAfter));
-                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
-                        .header("Authorization", "Bearer " + StripeStandIn.API_KEY).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                JsonNode page = JSON.readTree(response.body());
+                // gzip, as the service's HTTP client asks for it (and Stripe answers so): the same bytes on the wire
+                HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + StripeStandIn.API_KEY)
+                        .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofInputStream());
+                boolean gzipped = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent();
+                JsonNode page;
+                try (java.io.InputStream body = gzipped ? new java.util.zip.GZIPInputStream(response.body())
+                        : response.body()) {
+                    page = JSON.readTree(body);
+                }
                 if (response.statusCode() == 429) {
                     Thread.sleep(1000); // the bound has no rate limiter of its own: it backs off and asks again
                     continue;
