@@ -217,6 +217,14 @@ public class ProductsLog extends ServiceSupport implements IdempotentRepository 
         return value;
     }
 
+    /**
+     * The products the page's statement writes, as a JSON array (a parameter of sql/products-log-page.sql): written
+     * straight to text, not marshalled to bytes and converted again.
+     */
+    public String toWriteJson(Exchange exchange) throws JsonProcessingException {
+        return json.writeValueAsString(pageLog(exchange).getToWrite());
+    }
+
     private String json(Object product) {
         try {
             return json.writeValueAsString(product);
