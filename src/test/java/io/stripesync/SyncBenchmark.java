@@ -132,7 +132,8 @@ class SyncBenchmark {
      * flags the README gives; {@code -Dbenchmark.jar.flags="..."} to try others), triggered over HTTP, against a fresh
      * database of the test server and this JVM's stand-in. Sizes: {@code -Dbenchmark.jar.sizes} (default: the
      * largest of benchmark.sizes); at 0 ms the walker counts of {@code -Dbenchmark.jar.walkers} (default 1,4,8) with
-     * the client-side limit lifted, each with a re-run; at 150 ms the default walk at its default limit. Skipped when
+     * the client-side limit lifted, each with a re-run; at 150 ms the default walk at its default limit (and the walker
+     * counts of {@code -Dbenchmark.jar.walkers.latency}, default: none more). Skipped when
      * the jar is not built ({@code ./mvnw -B -DskipTests package}) or with {@code -Dbenchmark.jar.sizes=0}.
      */
     private void jarRuns(List<Integer> latencies) throws Exception {
@@ -157,7 +158,10 @@ class SyncBenchmark {
                 Figures bound = bounds.get(size + "/" + latency);
                 if (latency > 0) {
                     stripe.rateLimit(RATE_LIMIT);
-                    jarRows.addAll(jarRun(jar, flags, size, latency, null, bound, false));
+                    for (String walkers : System.getProperty("benchmark.jar.walkers.latency", "default").split(",")) {
+                        jarRows.addAll(jarRun(jar, flags, size, latency,
+                                walkers.trim().equals("default") ? null : walkers.trim(), bound, false));
+                    }
                 } else {
                     for (String walkers : System.getProperty("benchmark.jar.walkers", "1,4,8").split(",")) {
                         jarRows.addAll(jarRun(jar, flags, size, latency, walkers.trim(), bound, true));
