@@ -56,6 +56,7 @@ class SyncBenchmark {
     private final List<String> rows = new ArrayList<>();
     private final Map<String, Figures> bounds = new HashMap<>();
     private final List<String> busiestThreads = new ArrayList<>();
+    private final List<String> busiestStatements = new ArrayList<>();
     /** The bound's database: the log table as the migrations make it, nothing else. */
     private JdbcTemplate boundDb;
 
@@ -177,6 +178,8 @@ class SyncBenchmark {
         jarRows.forEach(System.out::println);
         System.out.println("Busiest threads (CPU s, thread names with numbers as #):");
         busiestThreads.forEach(t -> System.out.println("  " + t));
+        System.out.println("Busiest statements (calls, total execution time in PostgreSQL, the statement's start):");
+        busiestStatements.forEach(t -> System.out.println("  " + t));
         System.out.println("(cpu s: user+system CPU seconds of the service process during the run; walkers: CPU of the"
                 + " walk's threads; JIT: CPU of the JIT compiler threads alive at the end (jcmd Thread.print); peak RSS:"
                 + " the process's VmHWM since it started; vs loop: seconds / the plain loop's, same size and latency;"
@@ -204,16 +207,17 @@ class SyncBenchmark {
         List<String> out = new ArrayList<>();
         try (ServiceProcess service = new ServiceProcess(jar, flags, url, stripe, settings)) {
             String walk = walkers == null ? "default walk" : walkers.equals("1") ? "sequential" : "parallel x" + walkers;
-            out.add(jarMeasure(service, size, latency, walk + ", first run", size, bound));
+            out.add(jarMeasure(service, db, size, latency, walk + ", first run", size, bound));
             if (rerun) {
-                out.add(jarMeasure(service, size, latency, walk + ", re-run", 0, bound));
+                out.add(jarMeasure(service, db, size, latency, walk + ", re-run", 0, bound));
             }
         }
         return out;
     }
 
-    private String jarMeasure(ServiceProcess service, int size, int latency, String what, int expectedSynced,
-                              Figures bound) throws Exception {
+    private String jarMeasure(ServiceProcess service, JdbcTemplate db, int size, int latency, String what,
+                              int expectedSynced, Figures bound) throws Exception {
+        db.execute("SELECT pg_stat_statements_reset()");
         int requestsBefore = stripe.productListRequestCount();
         int limitedBefore = stripe.rateLimitedRequests();
         Map<String, Double> threadsBefore = service.threadCpu();
@@ -228,6 +232,12 @@ class SyncBenchmark {
             throw new IllegalStateException("unexpected sync answer: " + answer);
         }
         busiestThreads.add(String.format("%d %s: %s", size, what, ServiceProcess.busiest(threadsBefore, threadsAfter, 6)));
+        busiestStatements.add(String.format("%d %s: %s", size, what, String.join("; ", db.queryForList(
+                "SELECT format('%s calls %s ms: %s', calls, round(total_exec_time), left(regexp_replace("
+                + "regexp_replace(query, '--[^\\n]*', '', 'g'), '\\s+', ' ', 'g'), 70)) "
+                + "FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
+                + "WHERE d.datname = current_database() AND query NOT ILIKE '%pg_stat_statements%' "
+                + "ORDER BY total_exec_time DESC LIMIT 3", String.class))));
         return String.format("%8d %5dms %-26s %8d %5d %8.2f %10.0f %8.2f %8.2f %8.2f %6.0fMB %8s %8.1fs", size, latency,
                 what, stripe.productListRequestCount() - requestsBefore, stripe.rateLimitedRequests() - limitedBefore,
                 seconds, size / seconds, cpu, ServiceProcess.cpuOf(threadsBefore, threadsAfter, WALKER_THREADS),

@@ -23,18 +23,32 @@ public class GeneratedCatalogue implements ProductSource {
 
     @Override
     public Map<String, Object> page(int limit, String startingAfter, Predicate<Map<String, Object>> filter) {
+        return page(limit, startingAfter, filter, null, null);
+    }
+
+    /**
+     * Goes straight to the window's bounds, as Stripe's index does: product i is created at base + i, so a window's
+     * first page does not compute every newer product to skip it, nor its last page every older one.
+     */
+    @Override
+    public Map<String, Object> page(int limit, String startingAfter, Predicate<Map<String, Object>> filter,
+                                    Long from, Long until) {
         int next = start(startingAfter, "prod_Gen");
         if (next == Integer.MIN_VALUE) {
             return null;
         }
+        if (until != null) {
+            next = (int) Math.min(next, Math.max(-1, until - BASE_CREATED - 1));
+        }
+        int lowest = from == null ? 0 : (int) Math.min(size, Math.max(0, from - BASE_CREATED));
         List<Map<String, Object>> data = new ArrayList<>(limit);
-        for (; next >= 0 && data.size() < limit; next--) {
+        for (; next >= lowest && data.size() < limit; next--) {
             Map<String, Object> product = product(next);
             if (filter.test(product)) {
                 data.add(product);
             }
         }
-        return ProductSource.listPage(data, next >= 0);
+        return ProductSource.listPage(data, next >= lowest);
     }
 
     @Override

@@ -301,7 +301,7 @@ public class StripeStandIn {
                         "You cannot pass `ids` together with `starting_after` or `ending_before`."));
             }
             Map<String, Object> page = prices ? source.pricesPage(limit, startingAfter)
-                    : source.page(limit, startingAfter, filterOf(request));
+                    : source.page(limit, startingAfter, filterOf(request), createdFrom(request), createdUntil(request));
             if (page == null) {
                 return json(400, errorBody("invalid_request_error", "resource_missing",
                         "No such " + (prices ? "price" : "product") + ": '" + startingAfter + "'"));
@@ -380,7 +380,7 @@ public class StripeStandIn {
             if (active != null) {
                 filter = filter.and(p -> String.valueOf(p.get("active")).equals(active));
             }
-            for (String bound : List.of("gt", "gte", "lt", "lte")) {
+            for (String bound : List.of("gt", "gte", "lt", "lte")) { // checked here; the bounds below only skip
                 String value = param(request, "created[" + bound + "]");
                 if (value != null) {
                     long limit = Long.parseLong(value);
@@ -396,6 +396,20 @@ public class StripeStandIn {
                 }
             }
             return filter;
+        }
+
+        /** The lowest creation time a request asks for (created[gte] or created[gt] + 1), or null. */
+        private Long createdFrom(Request request) {
+            String gte = param(request, "created[gte]");
+            String gt = param(request, "created[gt]");
+            return gte != null ? Long.valueOf(gte) : gt != null ? Long.parseLong(gt) + 1 : null;
+        }
+
+        /** The creation time a request asks for products before (created[lt] or created[lte] + 1), or null. */
+        private Long createdUntil(Request request) {
+            String lt = param(request, "created[lt]");
+            String lte = param(request, "created[lte]");
+            return lt != null ? Long.valueOf(lt) : lte != null ? Long.parseLong(lte) + 1 : null;
         }
 
         private String param(Request request, String name) {
