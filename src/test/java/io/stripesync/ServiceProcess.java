@@ -54,9 +54,11 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags);
-        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        // -Dbenchmark.jar.dir: the folder the service starts in (its config/ and routes/), e.g. an older checkout's
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "benchmark-service.log").toFile());
+                .directory(Path.of(System.getProperty("benchmark.jar.dir", ".")).toFile())
+                .redirectOutput(Path.of("target", "benchmark-service.log").toAbsolutePath().toFile());
         Map<String, String> env = builder.environment();
         env.putAll(Map.of("SPRING_DATASOURCE_URL", jdbcUrl, "SPRING_DATASOURCE_USERNAME", "postgres",
                 "STRIPE_API_BASE_URL", stripe.baseUrl(), "STRIPE_SECRET_KEY", StripeStandIn.API_KEY,
