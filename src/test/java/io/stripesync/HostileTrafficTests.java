@@ -207,16 +207,6 @@ class HostileTrafficTests extends SyncTestSupport {
         });
     }
 
-    private HttpResponse<String> send(String method, String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(5)).method(method, "POST".equals(method)
-                        ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private interface Check {
         void run() throws Exception;
     }

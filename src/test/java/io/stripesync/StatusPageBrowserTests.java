@@ -77,6 +77,11 @@ class StatusPageBrowserTests {
         base = "http://localhost:" + service.getEnvironment().getProperty("local.server.port");
         history();
         browser = chromium();
+        // a browser's first page can take long on a loaded machine (its profile, caches, the page's first requests):
+        // once here with time to spare, so each test's waits measure the page, not the browser starting
+        browser.get(base + "/");
+        new WebDriverWait(browser, Duration.ofSeconds(90)).until(b -> b.findElement(By.id("login")).isDisplayed()
+                || b.findElement(By.id("status")).isDisplayed());
     }
 
     @AfterAll

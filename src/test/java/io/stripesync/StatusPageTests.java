@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stripesync.standin.StripeCatalogue;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class StatusPageTests extends SyncTestSupport {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<String> ENDPOINTS = List.of("/stripe-sync-products/overview",
             "/stripe-sync-products/timeline", "/stripe-sync-products/logged-per-day", "/stripe-sync-products/changes",
             "/stripe-sync-products/stats", "/stripe-sync-products/runs", "/stripe-sync-products/runs/1",
@@ -206,15 +202,5 @@ class StatusPageTests extends SyncTestSupport {
 
     private HttpResponse<String> get(String path, String token) throws Exception {
         return send("GET", path, token);
-    }
-
-    private HttpResponse<String> send(String method, String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, "GET".equals(method) ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString("{}"));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -104,6 +104,17 @@ public abstract class SyncTestSupport {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A request to this service (POST with {@code {}}, others without a body), with the token when given. */
+    protected HttpResponse<String> send(String method, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(java.time.Duration.ofSeconds(10)).method(method, "POST".equals(method)
+                        ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     protected HttpResponse<String> triggerSync() throws Exception {
         return post("/stripe-sync-products", API_TOKEN);
     }
