@@ -67,7 +67,8 @@ class HostileTrafficTests extends SyncTestSupport {
             assertThat(anonymous).allSatisfy(c -> {
                 assertThat(c.status()).as(c.request).isEqualTo(c.request.startsWith("GET /actuator/health") ? 200
                         : c.request.startsWith("GET ") ? 401 : c.request.contains("/actuator/health") ? 405 : 401);
-                assertThat(c.closedAfterMs).as("closed after the answer").isLessThan(2000);
+                // since the connection opened, 250 of them at once: closed after the answer, not held for the body
+                assertThat(c.closedAfterMs).as("closed after the answer").isLessThan(bodyTimeout.toMillis());
             });
             assertThat(slowTriggers).allSatisfy(c -> {
                 assertThat(c.status()).isEqualTo(408);
