@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stripesync.ops.LastSuccessfulRun;
 import io.stripesync.standin.StripeCatalogue;
 import io.stripesync.standin.StripeStandIn;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -175,13 +172,5 @@ class OperationsEndpointsTests extends SyncTestSupport {
                     .anyMatch(m -> m.contains("10 pages")).anyMatch(m -> m.contains("succeeded"));
             assertThat(lines.events()).allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("runId", runId));
         }
-    }
-
-    private HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

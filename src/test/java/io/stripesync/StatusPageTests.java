@@ -199,8 +199,4 @@ class StatusPageTests extends SyncTestSupport {
     private static void renamed(String id, String name) {
         STRIPE.catalogue().update(id, Map.of("name", name));
     }
-
-    private HttpResponse<String> get(String path, String token) throws Exception {
-        return send("GET", path, token);
-    }
 }

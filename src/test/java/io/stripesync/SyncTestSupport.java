@@ -104,6 +104,11 @@ public abstract class SyncTestSupport {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GET from this service, with the token when given. */
+    protected HttpResponse<String> get(String path, String token) throws Exception {
+        return send("GET", path, token);
+    }
+
     /** A request to this service (POST with {@code {}}, others without a body), with the token when given. */
     protected HttpResponse<String> send(String method, String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
