@@ -1,7 +1,7 @@
--- The product ids a walk of the whole catalogue saw, page by page, for its deletion check at the end (one anti-join
--- against the log), so that they are kept out of the service's heap however large the catalogue. Transient: emptied
--- when the next walk starts; UNLOGGED (no WAL, emptied after a crash, not replicated), as nothing here must survive.
--- No key or index: rows are only appended, then read once by a hash anti-join.
+-- The product ids a walk of the whole catalogue saw, page by page, for its deletion check at the end (one set
+-- difference against the log: sql/products-mark-deleted.sql), so that they are kept out of the service's heap however
+-- large the catalogue. Transient: emptied when the next walk starts; UNLOGGED (no WAL, emptied after a crash, not replicated), as nothing here must survive.
+-- No key or index: rows are only appended, then read once, whole, by that set difference.
 CREATE UNLOGGED TABLE IF NOT EXISTS stripe_sync_seen (
     run_id            bigint NOT NULL,
     stripe_product_id text   NOT NULL
