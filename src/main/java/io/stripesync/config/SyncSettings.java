@@ -80,6 +80,13 @@ public record SyncSettings(
         public Database {
             schema = schema == null || schema.isBlank() ? "public" : schema;
         }
+
+        /** The migration URL can carry a password (postgresql://user:password@host/db): never shown. */
+        @Override
+        public String toString() {
+            return "Database[schema=" + schema + ", migrationUrl="
+                    + (migrationUrl == null || migrationUrl.isBlank() ? "(none)" : "(set)") + "]";
+        }
     }
 
     /** The events catch-up; the webhook's settings are Stripe's (stripe.webhook-*). */

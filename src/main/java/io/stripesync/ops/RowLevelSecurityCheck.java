@@ -22,9 +22,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class RowLevelSecurityCheck implements SmartInitializingSingleton {
 
-    /** The service's tables (migrations V1 to V7, the Quartz tables, Flyway's history): a new table goes here too. */
+    /** The service's tables (the migrations', the Quartz tables, Flyway's history): a new table goes here too. */
     public static final List<String> TABLES = List.of("stripe_products_log", "stripe_product_changes", "stripe_sync_runs",
-            "stripe_sync_failures", "stripe_prices_log", "stripe_sync_cursors", "stripe_events_log", "qrtz_job_details", "qrtz_triggers", "qrtz_simple_triggers",
+            "stripe_sync_failures", "stripe_prices_log", "stripe_sync_cursors", "stripe_events_log", "stripe_sync_seen",
+            "qrtz_job_details", "qrtz_triggers", "qrtz_simple_triggers",
             "qrtz_cron_triggers", "qrtz_simprop_triggers", "qrtz_blob_triggers", "qrtz_calendars",
             "qrtz_paused_trigger_grps", "qrtz_fired_triggers", "qrtz_scheduler_state", "qrtz_locks");
 
