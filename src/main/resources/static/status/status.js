@@ -163,8 +163,8 @@
     badge(field(card, 'status'), freshness.status);
     var maxAge = isoDurationMs(details.maxAge);
     var last = details.lastSuccessfulRun && details.lastSuccessfulRun !== 'none' ? details.lastSuccessfulRun : null;
-    // as /actuator/health judges it: the last successful run of either kind, walk or catch-up
-    setText(card, 'walk', last ? 'Last success ' + relative(last) : 'No successful run yet');
+    // as /actuator/health judges it: the last successful walk (a catch-up's freshness is the events line below)
+    setText(card, 'walk', last ? 'Last successful walk ' + relative(last) : 'No successful walk yet');
     setText(card, 'walk-limit', 'limit ' + (maxAge == null ? details.maxAge : duration(maxAge))
       + (last ? ' · ' + when(last) : ''));
     if (details.eventsMaxAge) {

@@ -9,6 +9,7 @@ import io.stripesync.ops.LastSuccessfulRun;
 import io.stripesync.standin.StripeCatalogue;
 import io.stripesync.standin.StripeStandIn;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -158,6 +159,32 @@ class OperationsEndpointsTests extends SyncTestSupport {
         // not a reason to restart the service, nor to take it out of rotation
         assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSucceededCatchUpDoesNotHideAWalkThatHasNotSucceededForTooLong() throws Exception {
+        STRIPE.catalogue().addGenerated(1);
+        triggerSync();
+        jdbc.update("UPDATE stripe_sync_runs SET started_at = now() - interval '30 hours', "
+                + "finished_at = now() - interval '30 hours'");
+        // the events catch-up runs every few minutes and succeeds while the daily walk may be broken
+        jdbc.update("INSERT INTO stripe_sync_runs (kind, trigger, status, started_at, finished_at, events) "
+                + "VALUES ('events', 'schedule', 'succeeded', now() - interval '1 minute', now(), 3)");
+        lastSuccessfulRun.refresh();
+
+        HttpResponse<String> health = get("/actuator/health", API_TOKEN);
+        String metrics = get("/actuator/prometheus", API_TOKEN).body();
+        JsonNode stats = JSON.readTree(get("/stripe-sync-products/stats", API_TOKEN).body());
+
+        Instant walkFinished = jdbc.queryForObject("SELECT finished_at FROM stripe_sync_runs WHERE kind = 'walk'",
+                java.sql.Timestamp.class).toInstant();
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode freshness = JSON.readTree(health.body()).get("components").get("syncFreshness");
+        assertThat(freshness.get("status").asText()).isEqualTo("OUT_OF_SERVICE");
+        assertThat(Instant.parse(freshness.get("details").get("lastSuccessfulRun").asText())).isEqualTo(walkFinished);
+        assertThat(value(metrics, "stripe_sync_last_success_timestamp_seconds"))
+                .isEqualTo((double) walkFinished.getEpochSecond());
+        assertThat(Instant.parse(stats.get(0).get("last_successful_sync").asText())).isEqualTo(walkFinished);
     }
 
     @Test

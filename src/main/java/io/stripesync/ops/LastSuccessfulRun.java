@@ -11,14 +11,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * When the last successful run finished, on any replica: read from stripe_sync_runs, at most every few seconds
- * (the metrics scrape and the health check both ask).
+ * When the last successful walk of the whole catalogue finished, on any replica: read from stripe_sync_runs, at most
+ * every few seconds (the metrics scrape and the health check both ask). Events catch-ups do not count: they succeed
+ * every few minutes while a broken walk would leave the log missing what no event told (their freshness is the events
+ * cursor's).
  */
 @Component
 public class LastSuccessfulRun {
 
     private static final String SELECT =
-            "SELECT max(finished_at) FROM {schema}.stripe_sync_runs WHERE status = 'succeeded'";
+            "SELECT max(finished_at) FROM {schema}.stripe_sync_runs WHERE kind = 'walk' AND status = 'succeeded'";
     private static final Duration CACHE_FOR = Duration.ofSeconds(5);
 
     private final JdbcTemplate jdbc;

@@ -11,7 +11,7 @@ import org.springframework.boot.actuate.health.Status;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code syncFreshness} in /actuator/health: OUT_OF_SERVICE when the last successful run (of any replica) is older
+ * {@code syncFreshness} in /actuator/health: OUT_OF_SERVICE when the last successful walk (of any replica) is older
  * than {@code sync.health.max-age} — the log may be missing products — or, while the events catch-up is on, when it
  * has not read Stripe's events for longer than {@code sync.events.health-max-age}. A service younger than those ages
  * with no run yet is UP: it has not had its chance.

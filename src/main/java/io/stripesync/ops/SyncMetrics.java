@@ -21,7 +21,7 @@ public class SyncMetrics {
         this.registry = registry;
         Gauge.builder("stripe_sync_last_success_timestamp_seconds", lastSuccessfulRun,
                         last -> last.finishedAt().map(t -> t.getEpochSecond()).orElse(0L).doubleValue())
-                .description("Unix time when the last successful sync run finished (0: never)")
+                .description("Unix time when the last successful walk finished, on any replica (0: never)")
                 .register(registry);
     }
 
