@@ -1,5 +1,6 @@
 package io.stripesync.ops;
 
+import io.stripesync.config.Secrets;
 import io.stripesync.database.SyncSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,10 +54,12 @@ public class RowLevelSecurityCheck implements SmartInitializingSingleton {
     private final JdbcTemplate jdbc;
     private final String schema;
     private final String historyTable;
+    private final Secrets secrets;
 
     public RowLevelSecurityCheck(JdbcTemplate jdbc, SyncSchema schema,
-                                 FlywayProperties flyway) {
+                                 FlywayProperties flyway, Secrets secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
         this.schema = schema.name();
         this.historyTable = flyway.getTable();
     }
@@ -68,7 +71,7 @@ public class RowLevelSecurityCheck implements SmartInitializingSingleton {
             problems().forEach(log::warn);
         } catch (DataAccessException e) {
             log.warn("Could not check row level security on the service's tables: {}",
-                    e.getMostSpecificCause().getMessage());
+                    secrets.scrub(e.getMostSpecificCause().getMessage()));
         }
     }
 

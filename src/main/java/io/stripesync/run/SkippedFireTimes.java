@@ -1,5 +1,6 @@
 package io.stripesync.run;
 
+import io.stripesync.config.Secrets;
 import io.stripesync.database.SyncSchema;
 import java.sql.Types;
 import java.time.ZoneOffset;
@@ -42,10 +43,12 @@ public class SkippedFireTimes {
     private final String skip;
     private final String owed;
     private final boolean scheduleEnabled;
+    private final Secrets secrets;
 
     public SkippedFireTimes(JdbcTemplate jdbc, SyncSchema schema, ProducerTemplate camel,
-                            SyncSettings settings) {
+                            SyncSettings settings, Secrets secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
         this.camel = camel;
         this.skip = schema.statement("runs-skip.sql");
         this.owed = schema.statement("runs-owed-fire-time.sql");
@@ -64,7 +67,7 @@ public class SkippedFireTimes {
         } catch (DataAccessException e) {
             log.warn("Sync not started (trigger: schedule, fire time {}): another run is in progress, and the "
                     + "skipped fire time could not be recorded: {}", fireTime.toInstant(),
-                    e.getMostSpecificCause().getMessage());
+                    secrets.scrub(e.getMostSpecificCause().getMessage()));
         }
     }
 
@@ -92,7 +95,8 @@ public class SkippedFireTimes {
         try {
             makeUpIfOwed();
         } catch (DataAccessException e) {
-            log.warn("Could not look for skipped fire times to make up: {}", e.getMostSpecificCause().getMessage());
+            log.warn("Could not look for skipped fire times to make up: {}",
+                    secrets.scrub(e.getMostSpecificCause().getMessage()));
         }
     }
 }
