@@ -7,6 +7,10 @@ import io.stripesync.standin.StripeStandIn;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +77,54 @@ class DatabaseOutageIntegrationTests {
         assertThat(db.queryForList("SELECT status FROM stripe_sync_runs ORDER BY id", String.class))
                 .containsExactly("interrupted", "succeeded");
         server.close();
+    }
+
+    @Test
+    void whileTheDatabaseIsDownTheReportsAnswer503AndSayNothingOfTheFailure() throws Exception {
+        dataDirectory = Files.createTempDirectory("outage-pg");
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        startServer();
+        JdbcTemplate db = new JdbcTemplate(new DriverManagerDataSource(server.getJdbcUrl("postgres", "postgres")));
+        STRIPE.catalogue().addGenerated(3);
+        String token = "outage-test-token-0123456789abcdef";
+        String[] reports = {"/runs", "/runs/1", "/stats", "/drift?since=2025-01-01", "/overview", "/timeline",
+                "/logged-per-day", "/changes"};
+
+        try (ConfigurableApplicationContext service = ServiceOnDatabase.startWeb(db, STRIPE, "SYNC_API_TOKEN=" + token,
+                "SYNC_DB_CONNECT_TIMEOUT_MS=1000")) {
+            int web = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
+            assertThat(ServiceOnDatabase.sync(service)).contains("\"success\":true");
+            for (String report : reports) {
+                assertThat(get(web, report, token).statusCode()).as(report).isEqualTo(200);
+            }
+            server.close();
+
+            for (String report : reports) {
+                HttpResponse<String> answer = get(web, report, token);
+                // the caller learns that the database failed, not how: no exception, no host, no SQL
+                assertThat(answer.statusCode()).as(report).isEqualTo(503);
+                assertThat(answer.headers().firstValue("Content-Type")).as(report).hasValue("application/json");
+                assertThat(answer.body()).as(report)
+                        .isEqualTo("{\"success\":false,\"error\":\"the report could not be read from the database\"}");
+            }
+            // the status page itself is a static file
+            assertThat(get(web, "/", null).statusCode()).isEqualTo(200);
+
+            startServer(); // and the reports answer again once the pool has its connections back
+            await().atMost(Duration.ofSeconds(20)).until(() -> get(web, "/runs", token).statusCode() == 200);
+        }
+        server.close();
+    }
+
+    private static HttpResponse<String> get(int web, String report, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + web
+                + (report.equals("/") ? "/" : "/stripe-sync-products" + report))).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void startServer() throws IOException {

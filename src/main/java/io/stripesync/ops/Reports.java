@@ -9,15 +9,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** The drift report's one parameter, {@code ?since=}, read with {@link Moments}; and its failures, logged. */
-@Component("driftReport")
-public class DriftReport {
+/**
+ * For the reports (routes/reports.camel.yaml): the drift report's parameter, {@code ?since=}, read with
+ * {@link Moments}; and a report's failure, logged for the operator (the caller is only told 503).
+ */
+@Component("reports")
+public class Reports {
 
-    private static final Logger log = LoggerFactory.getLogger(DriftReport.class);
+    private static final Logger log = LoggerFactory.getLogger(Reports.class);
 
     private final Secrets secrets;
 
-    public DriftReport(Secrets secrets) {
+    public Reports(Secrets secrets) {
         this.secrets = secrets;
     }
 
@@ -33,14 +36,14 @@ public class DriftReport {
         }
     }
 
-    /** The report could not be read from the database: the operator is told what failed (the caller only 503). */
+    /** The report could not be read from the database: the operator is told which and why (the caller only 503). */
     public void failed(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Throwable cause = failure;
         while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        log.error("Drift report failed: {}", cause == null ? "unknown failure" : LogSafe.text(
+        log.error("Report {} failed: {}", exchange.getFromRouteId(), cause == null ? "unknown failure" : LogSafe.text(
                 secrets.scrub(cause.getClass().getSimpleName() + ": " + cause.getMessage())));
     }
 }
