@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Moments as people write them in SYNC_CREATED_AFTER / _BEFORE and in the drift report's {@code since}. */
+/** Moments as people write them in SYNC_FILTER_CREATED_AFTER / _BEFORE and in the drift report's {@code since}. */
 class MomentsTests {
 
     @Test
