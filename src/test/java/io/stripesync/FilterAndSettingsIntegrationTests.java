@@ -41,7 +41,7 @@ class FilterAndSettingsIntegrationTests extends SyncTestSupport {
 
         STRIPE.wireMock().resetRequests();
         emptyTheLog();
-        JsonNode activeOnly = sync("SYNC_INCLUDE_ARCHIVED=false");
+        JsonNode activeOnly = sync("SYNC_FILTER_INCLUDE_ARCHIVED=false");
 
         assertThat(activeOnly.get("synced").asInt()).isEqualTo(100);
         assertThat(activeOnly.get("filtered").asInt()).as("left out by Stripe, never scanned").isZero();
@@ -60,8 +60,8 @@ class FilterAndSettingsIntegrationTests extends SyncTestSupport {
         long from = first + 50;
         long before = first + 150;
 
-        JsonNode answer = sync("SYNC_CREATED_AFTER=" + Instant.ofEpochSecond(from),
-                "SYNC_CREATED_BEFORE=" + before);
+        JsonNode answer = sync("SYNC_FILTER_CREATED_AFTER=" + Instant.ofEpochSecond(from),
+                "SYNC_FILTER_CREATED_BEFORE=" + before);
 
         assertThat(answer.get("synced").asInt()).isEqualTo(100);
         assertThat(STRIPE.productListRequests()).as("one page instead of three").hasSize(1)
@@ -84,7 +84,7 @@ class FilterAndSettingsIntegrationTests extends SyncTestSupport {
         }
 
         JsonNode answer = sync("SYNC_FILTER_METADATA=project=omnia, project=atlas, tier=gold",
-                "SYNC_EXCLUDE_IDS=prod_M00,prod_M99");
+                "SYNC_FILTER_EXCLUDE_IDS=prod_M00,prod_M99");
 
         // omnia or atlas (i % 3 != 2) and gold (i even), but not prod_M00: i in 4, 6, 10, 12, 16, 18, 22, 24, 28
         List<String> expected = new ArrayList<>();
@@ -146,7 +146,7 @@ class FilterAndSettingsIntegrationTests extends SyncTestSupport {
         Map<String, Object> none = StripeCatalogue.product("prod_P3", "No team", BASE + 2);
         Stream.of(legacy, atlas, none).forEach(STRIPE.catalogue()::add);
 
-        sync("SYNC_PROJECT_KEY=team", "SYNC_DEFAULT_PROJECT=core", "sync.project.renames.omnia-legacy=omnia");
+        sync("SYNC_PROJECT_METADATA_KEY=team", "SYNC_DEFAULT_PROJECT=core", "sync.project.renames.omnia-legacy=omnia");
 
         assertThat(jdbc.queryForMap("SELECT project FROM stripe_products_log WHERE stripe_product_id = 'prod_P1'"))
                 .containsEntry("project", "omnia");
@@ -178,7 +178,7 @@ class FilterAndSettingsIntegrationTests extends SyncTestSupport {
                     BASE + 10_000 + i));
         }
 
-        JsonNode answer = sync("SYNC_PRICES_ALL=true", "SYNC_EXCLUDE_IDS=" + ids.get(0));
+        JsonNode answer = sync("SYNC_PRICES_ALL=true", "SYNC_FILTER_EXCLUDE_IDS=" + ids.get(0));
 
         assertThat(STRIPE.productListRequests()).hasSize(3);
         assertThat(STRIPE.priceListRequests()).hasSize(3).allSatisfy(request ->
@@ -201,7 +201,7 @@ class FilterAndSettingsIntegrationTests extends SyncTestSupport {
         jdbc.update("INSERT INTO stripe_products_log (stripe_product_id, name, active, livemode, source) "
                 + "VALUES ('prod_Gone', 'Deleted in Stripe', true, false, 'app')");
 
-        JsonNode narrowed = sync("SYNC_CREATED_AFTER=2000-01-01");
+        JsonNode narrowed = sync("SYNC_FILTER_CREATED_AFTER=2000-01-01");
         assertThat(narrowed.get("deleted").asInt()).isZero();
         assertThat(jdbc.queryForMap("SELECT deleted_at FROM stripe_products_log WHERE stripe_product_id = 'prod_Gone'"))
                 .containsEntry("deleted_at", null);

@@ -35,7 +35,7 @@ class ParallelWalkIntegrationTests extends SyncTestSupport {
     void startTheParallelServiceOnce() {
         if (parallel == null) {
             parallel = ServiceOnDatabase.startOnTestDatabase(STRIPE, "SYNC_WALK_CONCURRENCY=6",
-                    "SYNC_MAX_REQUESTS_PER_SECOND=25", "SYNC_RETRY_MAX_RETRIES=3", "SYNC_RETRY_INITIAL_DELAY_MS=50",
+                    "SYNC_WALK_MAX_REQUESTS_PER_SECOND=25", "SYNC_RETRY_MAX_RETRIES=3", "SYNC_RETRY_INITIAL_DELAY_MS=50",
                     "SYNC_RETRY_MAX_DELAY_MS=200", "STRIPE_READ_TIMEOUT_MS=1000");
         }
     }

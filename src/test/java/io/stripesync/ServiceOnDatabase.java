@@ -72,7 +72,7 @@ final class ServiceOnDatabase {
                 "STRIPE_API_BASE_URL=" + stripe.baseUrl(), "STRIPE_SECRET_KEY=" + StripeStandIn.API_KEY,
                 "SYNC_HTTP_ENABLED=false", "SYNC_SCHEDULE_ENABLED=false",
                 // the sequential walk, whose requests tests can count exactly, unless a test asks for more walkers
-                "SYNC_WALK_CONCURRENCY=1", "SYNC_MAX_REQUESTS_PER_SECOND=1000"));
+                "SYNC_WALK_CONCURRENCY=1", "SYNC_WALK_MAX_REQUESTS_PER_SECOND=1000"));
         properties.addAll(List.of(settings));
         // default properties feed config/application.yaml's ${NAME:default}, as the environment would
         boolean web = properties.contains("SYNC_HTTP_ENABLED=true");

@@ -117,7 +117,7 @@ class SyncBenchmark {
         JdbcTemplate db = ServiceOnDatabase.newDatabase("");
         long starting = System.nanoTime();
         try (ConfigurableApplicationContext service = ServiceOnDatabase.start(db, stripe,
-                "SYNC_WALK_CONCURRENCY=" + walkers, "SYNC_MAX_REQUESTS_PER_SECOND=" + rate,
+                "SYNC_WALK_CONCURRENCY=" + walkers, "SYNC_WALK_MAX_REQUESTS_PER_SECOND=" + rate,
                 "logging.level.io.stripesync=WARN", System.getProperty("benchmark.extra", "benchmark.extra=none"))) {
             double startup = (System.nanoTime() - starting) / 1e9;
             String walk = walkers.equals("1") ? "sequential" : "parallel x" + walkers;
@@ -257,7 +257,7 @@ class SyncBenchmark {
         String token = "benchmark-token-0123456789abcdef";
         JdbcTemplate db = ServiceOnDatabase.newDatabase("");
         try (ConfigurableApplicationContext service = ServiceOnDatabase.startWeb(db, stripe,
-                "SYNC_MAX_REQUESTS_PER_SECOND=100000", "STRIPE_WEBHOOK_SECRET=" + secret, "SYNC_API_TOKEN=" + token,
+                "SYNC_WALK_MAX_REQUESTS_PER_SECOND=100000", "STRIPE_WEBHOOK_SECRET=" + secret, "SYNC_API_TOKEN=" + token,
                 "logging.level.io.stripesync=WARN")) {
             sync(service, size);
             var producer = service.getBean(org.apache.camel.CamelContext.class).createProducerTemplate();
@@ -303,7 +303,7 @@ class SyncBenchmark {
         stripe.serve(new GeneratedCatalogue(2000));
         JdbcTemplate db = ServiceOnDatabase.newDatabase("");
         try (ConfigurableApplicationContext service = ServiceOnDatabase.start(db, stripe,
-                "SYNC_WALK_CONCURRENCY=1", "SYNC_MAX_REQUESTS_PER_SECOND=100000", "logging.level.io.stripesync=WARN")) {
+                "SYNC_WALK_CONCURRENCY=1", "SYNC_WALK_MAX_REQUESTS_PER_SECOND=100000", "logging.level.io.stripesync=WARN")) {
             sync(service, 2000);
         }
         plainLoop(2000);

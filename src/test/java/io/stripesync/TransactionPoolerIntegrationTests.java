@@ -182,7 +182,7 @@ class TransactionPoolerIntegrationTests {
                 "STRIPE_API_BASE_URL=" + STRIPE.baseUrl(), "STRIPE_SECRET_KEY=" + StripeStandIn.API_KEY,
                 "SYNC_API_TOKEN=" + TOKEN, "SERVER_PORT=0",
                 "SYNC_SCHEDULE_ENABLED=true", "SYNC_CRON=0 0 0 * * ?", "SYNC_CLUSTER_CHECKIN_INTERVAL_MS=1000",
-                "SYNC_WALK_CONCURRENCY=1", "SYNC_MAX_REQUESTS_PER_SECOND=1000"));
+                "SYNC_WALK_CONCURRENCY=1", "SYNC_WALK_MAX_REQUESTS_PER_SECOND=1000"));
         properties.addAll(List.of(settings));
         return new SpringApplicationBuilder(StripeSyncApplication.class).web(WebApplicationType.SERVLET)
                 .properties(properties.toArray(String[]::new)).run();
