@@ -167,6 +167,14 @@ class EventsIntegrationTests extends SyncTestSupport {
         assertThat(send(body, "t=" + (now - 600) + ",v1=" + sign(WEBHOOK_SECRET, now - 600, body)).statusCode())
                 .as("stale").isEqualTo(400);
         assertThat(send(body, "t=abc,v1=zz").statusCode()).as("malformed").isEqualTo(400);
+        // signed, but larger than STRIPE_WEBHOOK_MAX_BODY_BYTES (1 MiB): refused on its declared length, unread (the
+        // client waits for 100 Continue, as a large upload should, and so never sends it)
+        String large = body.substring(0, body.length() - 1) + ",\"padding\":\"" + "x".repeat(1 << 20) + "\"}";
+        HttpResponse<String> tooLarge = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/stripe/webhook")).expectContinue(true).header("Content-Type", "application/json")
+                .header("Stripe-Signature", "t=" + now + ",v1=" + sign(WEBHOOK_SECRET, now, large))
+                .POST(HttpRequest.BodyPublishers.ofString(large)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLarge.statusCode()).as("too large").isEqualTo(413);
         assertThat(name(ids.get(0))).as("nothing written").isNotEqualTo("Signed");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_events_log", Integer.class)).isZero();
 

@@ -22,7 +22,7 @@ public class EventDeletions {
 
     /** Read by the route: the events tell of deleted products. */
     public boolean hasDeletions(Exchange exchange) {
-        return !StripeEvents.deletedIds(StripeEvents.fresh(exchange)).isEmpty();
+        return !StripeEvents.deletions(exchange).isEmpty();
     }
 
     /**
@@ -31,10 +31,8 @@ public class EventDeletions {
      */
     public Map<String, Object> deletedProductsPage(Exchange exchange) {
         List<Object> products = new ArrayList<>();
-        for (Map<String, Object> event : StripeEvents.fresh(exchange)) {
-            if ("product.deleted".equals(event.get("type")) && StripeEvents.objectOf(event) != null) {
-                products.add(StripeEvents.objectOf(event));
-            }
+        for (Map<String, Object> event : StripeEvents.deletions(exchange)) {
+            products.add(StripeEvents.objectOf(event));
         }
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("object", "list");
@@ -46,11 +44,9 @@ public class EventDeletions {
     /** The deletions as the statement binds them: [{id, created, eventId}], oldest first. */
     public String deletionsJson(Exchange exchange) {
         List<Map<String, Object>> deletions = new ArrayList<>();
-        for (Map<String, Object> event : StripeEvents.fresh(exchange)) {
-            if ("product.deleted".equals(event.get("type")) && StripeEvents.productIdOf(event) != null) {
-                deletions.add(Map.of("id", StripeEvents.productIdOf(event), "created", StripeEvents.createdOf(event).getEpochSecond(),
-                        "eventId", String.valueOf(event.get("id"))));
-            }
+        for (Map<String, Object> event : StripeEvents.deletions(exchange)) {
+            deletions.add(Map.of("id", StripeEvents.productIdOf(event), "created",
+                    StripeEvents.createdOf(event).getEpochSecond(), "eventId", String.valueOf(event.get("id"))));
         }
         return events.toJson(deletions);
     }

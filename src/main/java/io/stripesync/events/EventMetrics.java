@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +19,8 @@ import org.springframework.stereotype.Component;
 public class EventMetrics {
 
     private final MeterRegistry registry;
+    private final Map<String, Counter> received = new ConcurrentHashMap<>();
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final DistributionSummary lag;
     private final Counter signatureFailures;
 
@@ -36,13 +40,15 @@ public class EventMetrics {
     }
 
     void received(String source, String type) {
-        Counter.builder("stripe_sync_events_received").description("Stripe events received, by source and type")
-                .tag("source", source).tag("type", type).register(registry).increment();
+        received.computeIfAbsent(source + " " + type, key -> Counter.builder("stripe_sync_events_received")
+                .description("Stripe events received, by source and type")
+                .tag("source", source).tag("type", type).register(registry)).increment();
     }
 
     void outcome(String outcome) {
-        Counter.builder("stripe_sync_events").description("Stripe events by outcome: applied, ignored, duplicate")
-                .tag("outcome", outcome).register(registry).increment();
+        outcomes.computeIfAbsent(outcome, key -> Counter.builder("stripe_sync_events")
+                .description("Stripe events by outcome: applied, ignored, duplicate")
+                .tag("outcome", outcome).register(registry)).increment();
     }
 
     void applied(Instant eventCreated) {

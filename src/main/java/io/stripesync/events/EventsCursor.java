@@ -69,10 +69,6 @@ public class EventsCursor {
                                                  updated_at = now()"""), Timestamp.from(moment));
     }
 
-    public Duration maxAge() {
-        return maxAge;
-    }
-
     private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,10 +37,10 @@ public class StripeEvents {
     public static final String READ = "stripeEventsRead";
     /** Exchange property: product id to the id of the newest event that prompted its re-read (JSON). */
     public static final String EVENT_IDS = "stripeEventIds";
-    /** Exchange property: where the events came from, events (the catch-up) or webhook. */
-    public static final String SOURCE = "stripeEventSource";
     /** Exchange property: the events not seen before, oldest first (those that concern the log are applied). */
     public static final String FRESH = "stripeEventsFresh";
+    /** Exchange property: of those, the product.deleted events naming a product, oldest first. */
+    public static final String DELETIONS = "stripeEventsDeletions";
 
     private static final Logger log = LoggerFactory.getLogger(StripeEvents.class);
     /** Events created up to this long before the cursor's are asked for again: one may become listed late. */
@@ -104,35 +103,41 @@ public class StripeEvents {
     }
 
     /**
-     * The events (the body, oldest first) not seen before (exchange property {@value #FRESH}); those that concern the
-     * log are applied by the route, and all are recorded in stripe_events_log once that succeeded
-     * ({@link #recordSeen}). An event seen before (a redelivery, or the catch-up meeting a webhook's event) changes
+     * The events (the body, oldest first) not seen before (exchange property {@value #FRESH}, and their deletions
+     * {@value #DELETIONS}); those that concern the log are applied by the route, and all are recorded in
+     * stripe_events_log once that succeeded ({@link #recordSeen}). An event seen before (a redelivery, or the catch-up meeting a webhook's event) changes
      * nothing. (Two deliveries applied at once do no harm: the log's statements keep the newest state and record a
      * change once.)
      */
     @SuppressWarnings("unchecked")
     public void sortOut(Exchange exchange) {
         List<Map<String, Object>> events = exchange.getMessage().getBody(List.class);
-        String source = exchange.getProperty(SOURCE, String.class);
-        exchange.getProperty(RunLifecycle.RUN, Run.class).eventsRead(events.size());
+        Run run = exchange.getProperty(RunLifecycle.RUN, Run.class);
+        String source = run.getSource();
+        run.eventsRead(events.size());
         String[] ids = events.stream().map(e -> String.valueOf(e.get("id"))).toArray(String[]::new);
         Set<String> seen = new java.util.HashSet<>(jdbc.queryForList(
                 schema.qualify("SELECT event_id FROM {schema}.stripe_events_log WHERE event_id = ANY (?)"), String.class, (Object) ids));
         List<Map<String, Object>> fresh = new ArrayList<>();
+        List<Map<String, Object>> deletions = new ArrayList<>();
         for (Map<String, Object> event : events) {
             metrics.received(source, String.valueOf(event.get("type")));
-            if (seen.add(String.valueOf(event.get("id")))) {
-                fresh.add(event);
-            } else {
+            if (!seen.add(String.valueOf(event.get("id")))) {
                 metrics.outcome("duplicate");
+                continue;
+            }
+            fresh.add(event);
+            if ("product.deleted".equals(event.get("type")) && productIdOf(event) != null) {
+                deletions.add(event);
             }
         }
         exchange.setProperty(FRESH, fresh);
+        exchange.setProperty(DELETIONS, deletions);
     }
 
     /** The fresh events are applied: each is recorded, applied or ignored (not a product or price event). */
     public void recordSeen(Exchange exchange) {
-        String source = exchange.getProperty(SOURCE, String.class);
+        String source = exchange.getProperty(RunLifecycle.RUN, Run.class).getSource();
         List<Object[]> rows = new ArrayList<>();
         for (Map<String, Object> event : fresh(exchange)) {
             String type = String.valueOf(event.get("type"));
@@ -156,10 +161,10 @@ public class StripeEvents {
      * request each. A product deleted by one of these events is not re-read (Stripe no longer has it).
      */
     public List<Window> reReads(Exchange exchange) {
-        List<Map<String, Object>> events = fresh(exchange);
-        Set<String> deleted = deletedIds(events);
+        Set<String> deleted = new java.util.HashSet<>();
+        deletions(exchange).forEach(event -> deleted.add(productIdOf(event)));
         Map<String, String> eventIds = new LinkedHashMap<>();
-        for (Map<String, Object> event : events) {
+        for (Map<String, Object> event : fresh(exchange)) {
             String productId = productIdOf(event);
             if (productId != null && !deleted.contains(productId)) {
                 eventIds.remove(productId); // keeps the newest event last, for its id
@@ -206,14 +211,9 @@ public class StripeEvents {
         return exchange.getProperty(FRESH, List.class);
     }
 
-    static Set<String> deletedIds(List<Map<String, Object>> events) {
-        Set<String> deleted = new LinkedHashSet<>();
-        for (Map<String, Object> event : events) {
-            if ("product.deleted".equals(event.get("type")) && productIdOf(event) != null) {
-                deleted.add(productIdOf(event));
-            }
-        }
-        return deleted;
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> deletions(Exchange exchange) {
+        return exchange.getProperty(DELETIONS, List.class);
     }
 
     /** The product an event concerns: the product itself, or a price's product (an id, or expanded). */
