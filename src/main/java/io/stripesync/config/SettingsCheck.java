@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.quartz.CronExpression;
@@ -69,16 +70,16 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
         if (!isHttpUrl(stripe.apiBaseUrl())) {
             throw new InvalidSettingException("STRIPE_API_BASE_URL", "is not an http(s) URL");
         }
-        if (sync.schedule().enabled() && !CronExpression.isValidExpression(text(sync.cron()))) {
+        if (sync.schedule().enabled() && !CronExpression.isValidExpression(Objects.toString(sync.cron(), ""))) {
             throw new InvalidSettingException("SYNC_CRON", "is not a valid Quartz cron expression "
                     + "(six fields, seconds first, e.g. '0 0 0 * * ?')");
         }
         if (sync.schedule().enabled() && sync.events().enabled()
-                && !CronExpression.isValidExpression(text(sync.events().cron()))) {
+                && !CronExpression.isValidExpression(Objects.toString(sync.events().cron(), ""))) {
             throw new InvalidSettingException("SYNC_EVENTS_CRON", "is not a valid Quartz cron expression "
                     + "(six fields, seconds first, e.g. '0 */5 * * * ?')");
         }
-        if (sync.http().enabled() && text(sync.apiToken()).length() < MIN_TOKEN_LENGTH) {
+        if (sync.http().enabled() && Objects.toString(sync.apiToken(), "").length() < MIN_TOKEN_LENGTH) {
             throw new InvalidSettingException("SYNC_API_TOKEN", "must be set (at least " + MIN_TOKEN_LENGTH
                     + " characters) while the HTTP trigger is on; set SYNC_HTTP_ENABLED=false to run on the schedule only");
         }
@@ -114,12 +115,12 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
     }
 
     private static void checkReadToken(SyncSettings sync) {
-        String readToken = text(sync.readToken());
+        String readToken = Objects.toString(sync.readToken(), "");
         if (!readToken.isEmpty() && readToken.length() < MIN_TOKEN_LENGTH) {
             throw new InvalidSettingException("SYNC_READ_TOKEN", "must be at least " + MIN_TOKEN_LENGTH
                     + " characters when set");
         }
-        if (!readToken.isEmpty() && readToken.equals(text(sync.apiToken()))) {
+        if (!readToken.isEmpty() && readToken.equals(Objects.toString(sync.apiToken(), ""))) {
             throw new InvalidSettingException("SYNC_READ_TOKEN", "must differ from SYNC_API_TOKEN: it is the token "
                     + "that cannot trigger a sync");
         }
@@ -129,7 +130,7 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
     }
 
     private static void checkStripeKey(String key) {
-        if (text(key).isBlank()) {
+        if (Objects.toString(key, "").isBlank()) {
             throw new InvalidSettingException("STRIPE_SECRET_KEY", "is not set: give a Stripe secret key (sk_...) "
                     + "or a restricted key (rk_...) with read access to Products");
         }
@@ -211,13 +212,9 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
         return new InvalidSettingException(variable, (former == null ? "" : "(formerly " + former + ") ") + problem);
     }
 
-    private static String text(String value) {
-        return value == null ? "" : value;
-    }
-
     private static boolean isHttpUrl(String value) {
         try {
-            URI uri = URI.create(text(value));
+            URI uri = URI.create(Objects.toString(value, ""));
             return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
         } catch (IllegalArgumentException e) {
             return false;

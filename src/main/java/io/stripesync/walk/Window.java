@@ -21,9 +21,10 @@ public class Window {
     /** 2011-01-01: no Stripe product is older; a window open to the past is not split below it. */
     static final long STRIPE_LAUNCH = 1_293_840_000L;
 
-    /** Handed out last by a walk's window source: nothing to walk, the walk is over (see {@link WindowSource}). */
+    /** Stripe's events list (the catch-up's window). */
     static final String EVENTS = "/v1/events";
 
+    /** Handed out last by a walk's window source: nothing to walk, the walk is over (see {@link WindowSource}). */
     static final Window END = new Window(null, "", "", null, null, false);
 
     private final Run run;

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import io.stripesync.config.SyncSettings;
 import org.springframework.core.annotation.Order;
@@ -62,8 +63,8 @@ public class ApiTokenFilter extends OncePerRequestFilter {
     private final FailedLogins failedLogins;
 
     public ApiTokenFilter(SyncSettings settings, FailedLogins failedLogins) {
-        this.apiToken = text(settings.apiToken()).getBytes(StandardCharsets.UTF_8);
-        this.readToken = text(settings.readToken()).getBytes(StandardCharsets.UTF_8);
+        this.apiToken = Objects.toString(settings.apiToken(), "").getBytes(StandardCharsets.UTF_8);
+        this.readToken = Objects.toString(settings.readToken(), "").getBytes(StandardCharsets.UTF_8);
         this.failedLogins = failedLogins;
     }
 
@@ -133,10 +134,6 @@ public class ApiTokenFilter extends OncePerRequestFilter {
         boolean reads = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
         return reads && !path.contains("..")
                 && (PAGE.contains(path) || PAGE_FILES.stream().anyMatch(path::startsWith));
-    }
-
-    private static String text(String value) {
-        return value == null ? "" : value;
     }
 
     /** The scheme is case-insensitive (RFC 7235); anything but Bearer and a known token opens nothing. */

@@ -45,8 +45,8 @@ public class FailedLogins {
         return attempts == null || attempts.blockedUntil <= now ? null : Duration.ofNanos(attempts.blockedUntil - now);
     }
 
-    /** Counts a wrong token from {@code address} for {@code request} (method and path); true when it blocks it. */
-    public synchronized boolean failed(String address, String request) {
+    /** Counts a wrong token from {@code address} for {@code request} (method and path); the LIMIT-th within a minute blocks it. */
+    public synchronized void failed(String address, String request) {
         long now = now();
         Attempts attempts = byAddress.get(address);
         if (attempts == null) {
@@ -55,7 +55,7 @@ public class FailedLogins {
             }
             if (byAddress.size() >= MAX_ADDRESSES) {
                 logLimited("Wrong token from {} ({}); too many addresses to track", address, request);
-                return false;
+                return;
             }
             attempts = new Attempts();
             attempts.windowStart = now;
@@ -70,14 +70,13 @@ public class FailedLogins {
                     address, request);
         }
         if (attempts.failures < LIMIT) {
-            return false;
+            return;
         }
         attempts.blockedUntil = now + WINDOW.toNanos();
         attempts.failures = 0;
         attempts.windowStart = attempts.blockedUntil;
         logLimited(LIMIT + " wrong tokens from {} within a minute (the last: {}): every request from it that needs "
                 + "a token is refused with 429 for " + WINDOW.toSeconds() + " s", address, request);
-        return true;
     }
 
     /** Forgets every address and count (each test starts from none). */
