@@ -64,10 +64,22 @@ class StatusPageTests extends SyncTestSupport {
             String expected = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css"
                     : "image/svg+xml";
             assertThat(type).as(file).startsWith(expected);
+            // kept by the browser, but asked again each visit: unchanged, it is a 304 without the file
+            assertThat(answer.headers().firstValue("Cache-Control")).as(file).hasValue("no-cache");
+            String lastModified = answer.headers().firstValue("Last-Modified").orElseThrow();
+            HttpResponse<String> again = HTTP_CLIENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://localhost:" + port + file)).header("If-Modified-Since", lastModified).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(again.statusCode()).as(file).isEqualTo(304);
             count++;
         }
         assertThat(count).as("uPlot's script and style, the page's script, style and icon").isEqualTo(5);
+        // what carries data is never kept
+        assertThat(get("/stripe-sync-products/runs", API_TOKEN).headers().firstValue("Cache-Control"))
+                .hasValue("no-store");
     }
+
+    private static final java.net.http.HttpClient HTTP_CLIENT = java.net.http.HttpClient.newHttpClient();
 
     @Test
     void theEndpointsThePageReadsNeedAToken() throws Exception {

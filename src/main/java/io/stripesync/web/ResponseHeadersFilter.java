@@ -12,7 +12,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Headers on every answer, refusals included (set before anything answers): browsers take JSON for JSON only, send
  * no referrer, keep no copy (the answers carry catalogue data and run history), and would run a page of ours only
- * with its own scripts and styles, never inline ones or another origin's, never inside a frame.
+ * with its own scripts and styles, never inline ones or another origin's, never inside a frame. The status page's
+ * files carry no data: a browser may keep them, but asks each time whether they changed (a 304 when not), so the
+ * page never runs an older script than the service's.
  */
 @Component
 @Order(0)
@@ -28,7 +30,13 @@ public class ResponseHeadersFilter extends OncePerRequestFilter {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Cache-Control", isStatusPageFile(request) ? "no-cache" : "no-store");
         chain.doFilter(request, response);
+    }
+
+    private static boolean isStatusPageFile(HttpServletRequest request) {
+        String path = ApiTokenFilter.pathOf(request);
+        return "GET".equals(request.getMethod()) && (path.equals("/") || path.equals(StatusPage.FILES)
+                || path.startsWith(StatusPage.FILES + "/") || path.startsWith("/webjars/"));
     }
 }
