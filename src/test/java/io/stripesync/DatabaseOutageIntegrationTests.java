@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,23 +32,30 @@ class DatabaseOutageIntegrationTests {
 
     private static final StripeStandIn STRIPE = StripeStandIn.start(0);
 
-    private static Path dataDirectory;
-    private static int port;
+    private Path dataDirectory;
+    private int port;
     private EmbeddedPostgres server;
+    private JdbcTemplate db;
 
     @AfterAll
     static void stopStandIn() {
         STRIPE.stop();
     }
 
-    @Test
-    void databaseDownMidRunFailsClearlyAndTheNextRunCompletesWithoutDuplicates() throws Exception {
+    /** A PostgreSQL server of the test's own, on a fixed port and data directory, so that it can stop and return. */
+    @BeforeEach
+    void startOwnServer() throws IOException {
+        STRIPE.reset();
         dataDirectory = Files.createTempDirectory("outage-pg");
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         startServer();
-        JdbcTemplate db = new JdbcTemplate(new DriverManagerDataSource(server.getJdbcUrl("postgres", "postgres")));
+        db = new JdbcTemplate(new DriverManagerDataSource(server.getJdbcUrl("postgres", "postgres")));
+    }
+
+    @Test
+    void databaseDownMidRunFailsClearlyAndTheNextRunCompletesWithoutDuplicates() throws Exception {
         STRIPE.catalogue().addGenerated(1000);
         STRIPE.latencyMs(150);
 
@@ -81,12 +89,6 @@ class DatabaseOutageIntegrationTests {
 
     @Test
     void whileTheDatabaseIsDownTheReportsAnswer503AndSayNothingOfTheFailure() throws Exception {
-        dataDirectory = Files.createTempDirectory("outage-pg");
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        startServer();
-        JdbcTemplate db = new JdbcTemplate(new DriverManagerDataSource(server.getJdbcUrl("postgres", "postgres")));
         STRIPE.catalogue().addGenerated(3);
         String token = "outage-test-token-0123456789abcdef";
         String[] reports = {"/runs", "/runs/1", "/stats", "/drift?since=2025-01-01", "/overview", "/timeline",
