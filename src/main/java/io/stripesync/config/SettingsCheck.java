@@ -84,6 +84,9 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
                     + " characters) while the HTTP trigger is on; set SYNC_HTTP_ENABLED=false to run on the schedule only");
         }
         checkReadToken(sync);
+        if (sync.http().bodyTimeout() == null || sync.http().bodyTimeout().toMillis() <= 0) {
+            throw new InvalidSettingException("SYNC_HTTP_BODY_TIMEOUT", "must be a duration of more than 0 (e.g. 10s)");
+        }
         checkFilter(sync.filter());
         checkDatabase(binder, sync.walk().concurrency());
     }
@@ -123,9 +126,6 @@ public class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware
         if (!readToken.isEmpty() && readToken.equals(Objects.toString(sync.apiToken(), ""))) {
             throw new InvalidSettingException("SYNC_READ_TOKEN", "must differ from SYNC_API_TOKEN: it is the token "
                     + "that cannot trigger a sync");
-        }
-        if (sync.http().bodyTimeout() == null || sync.http().bodyTimeout().toMillis() <= 0) {
-            throw new InvalidSettingException("SYNC_HTTP_BODY_TIMEOUT", "must be a duration of more than 0 (e.g. 10s)");
         }
     }
 
