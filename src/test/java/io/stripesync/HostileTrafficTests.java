@@ -174,6 +174,24 @@ class HostileTrafficTests extends SyncTestSupport {
     }
 
     @Test
+    void aBodyTheClientStopsSendingIsAnsweredAndClosedWithoutAnErrorInTheLog() throws Exception {
+        try (LogLines lines = new LogLines(org.slf4j.Logger.ROOT_LOGGER_NAME);
+             Socket socket = RawHttp.connect("127.0.0.1", port)) {
+            socket.getOutputStream().write(("POST /stripe-sync-products/runs HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + API_TOKEN + "\r\nContent-Length: 100\r\n\r\n{\"a\":")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.shutdownOutput(); // the rest of the declared body never comes
+
+            RawHttp.Answer answer = RawHttp.read(socket, true);
+
+            assertThat(answer.status()).isBetween(400, 499);
+            assertThat(answer.closed()).isTrue();
+            assertThat(lines.events()).as("no ERROR line for a client's short body")
+                    .noneMatch(line -> line.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR));
+        }
+    }
+
+    @Test
     void everyAnswerCarriesTheBrowserFacingHeaders() throws Exception {
         STRIPE.catalogue().addGenerated(1);
         Map<String, RawHttp.Answer> answers = new LinkedHashMap<>();

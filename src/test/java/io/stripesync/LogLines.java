@@ -9,10 +9,16 @@ import org.slf4j.LoggerFactory;
 /** The service's log lines (logger io.stripesync) while a test runs: attach after the service started, then close. */
 final class LogLines implements AutoCloseable {
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger("io.stripesync");
+    private final Logger logger;
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
 
     LogLines() {
+        this("io.stripesync");
+    }
+
+    /** The lines of {@code loggerName} and below ({@code org.slf4j.Logger.ROOT_LOGGER_NAME}: every line). */
+    LogLines(String loggerName) {
+        logger = (Logger) LoggerFactory.getLogger(loggerName);
         lines.start();
         logger.addAppender(lines);
     }

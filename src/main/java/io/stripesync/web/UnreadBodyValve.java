@@ -27,6 +27,11 @@ import org.springframework.stereotype.Component;
  * takes none now and then saw its 405 vanish. When the whole body was there, the connection simply stays open for the
  * next request. "Small" is what Tomcat would swallow ({@code server.tomcat.max-swallow-size}); only a body with a
  * declared length is read this way (a chunked one could make the read wait for the next chunk's header).
+ *
+ * <p>A body still on its way when the answer goes out (a large one, or any over a slow network) is not waited for:
+ * that would hand a worker thread to whoever sends slowly. Its answer can still be lost to the reset. A client that
+ * sends large bodies should ask {@code Expect: 100-continue}: a refusal then comes before it sends any. A client
+ * that stops sending mid-body (the connection ends) is not an error of the service's: the connection just closes.
  */
 public class UnreadBodyValve extends ValveBase {
 
@@ -66,7 +71,7 @@ public class UnreadBodyValve extends ValveBase {
     }
 
     /** Reads and discards the rest of a small declared-length body as far as it has arrived; true if it all had. */
-    private static boolean readWhatHasArrived(Request request) throws IOException {
+    private static boolean readWhatHasArrived(Request request) {
         long declared = request.getContentLengthLong();
         if (declared < 0 || declared > swallowLimit(request)) {
             return false;
@@ -78,16 +83,20 @@ public class UnreadBodyValve extends ValveBase {
             return false;
         }
         byte[] discard = new byte[8192];
-        while (!bodyFullyRead(request)) {
-            if (body.available() == 0) { // nothing in the servlet's buffer: ask the socket, without blocking
-                request.getCoyoteRequest().action(ActionCode.AVAILABLE, Boolean.TRUE);
-                if (request.getCoyoteRequest().getAvailable() <= 0) {
-                    return false;
+        try {
+            while (!bodyFullyRead(request)) {
+                if (body.available() == 0) { // nothing in the servlet's buffer: ask the socket, without blocking
+                    request.getCoyoteRequest().action(ActionCode.AVAILABLE, Boolean.TRUE);
+                    if (request.getCoyoteRequest().getAvailable() <= 0) {
+                        return false;
+                    }
+                }
+                if (body.read(discard) < 0) {
+                    break;
                 }
             }
-            if (body.read(discard) < 0) {
-                break;
-            }
+        } catch (IOException connectionEnded) {
+            return false; // the client closed or reset mid-body: nothing more to read, the connection closes
         }
         return bodyFullyRead(request);
     }
