@@ -64,7 +64,7 @@ public class WebhookSignature {
             throw new Refused(404, "the webhook endpoint is off: set STRIPE_WEBHOOK_SECRET");
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
-        if (body == null || body.length == 0) {
+        if (body == null) {
             throw new Refused(400, "no body");
         }
         String header = exchange.getMessage().getHeader("Stripe-Signature", String.class);

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 /**
  * The sync's own metrics (Camel's route metrics come from camel-micrometer), all prefixed {@code stripe_sync_}:
  * runs by trigger and outcome, products by result, pages, retries by cause, run duration, and the time of the last
- * successful run (read from the database, so it counts runs of every replica).
+ * successful walk (read from the database, so it counts walks of every replica; events catch-ups do not count).
  */
 @Component
 public class SyncMetrics {

@@ -29,7 +29,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * received within {@code sync.http.body-timeout} 408, before any run starts. The body is read without holding a
  * thread while it arrives (a client trickling it a byte at a time costs a connection, not a worker). Every other
  * request reaches the application with an empty body: nothing downstream (Camel's binding, actuator) blocks reading
- * a body nobody needs, and {@link UnreadBodyValve} closes the connection after the answer.
+ * a body nobody needs, and {@link UnreadBodyValve} deals with its bytes after the answer.
  */
 @Component
 @Order(2)
