@@ -76,14 +76,9 @@ public class UnreadBodyValve extends ValveBase {
         if (declared < 0 || declared > swallowLimit(request)) {
             return false;
         }
-        InputStream body;
-        try {
-            body = request.getInputStream();
-        } catch (IllegalStateException readerTaken) {
-            return false;
-        }
         byte[] discard = new byte[8192];
         try {
+            InputStream body = request.getInputStream();
             while (!bodyFullyRead(request)) {
                 if (body.available() == 0) { // nothing in the servlet's buffer: ask the socket, without blocking
                     request.getCoyoteRequest().action(ActionCode.AVAILABLE, Boolean.TRUE);
@@ -97,6 +92,8 @@ public class UnreadBodyValve extends ValveBase {
             }
         } catch (IOException connectionEnded) {
             return false; // the client closed or reset mid-body: nothing more to read, the connection closes
+        } catch (IllegalStateException readerTaken) {
+            return false; // the application read it as characters: left to Tomcat
         }
         return bodyFullyRead(request);
     }
