@@ -98,9 +98,7 @@ class MalformedProductTests extends SyncTestSupport {
     @Test
     void aRetriedPageCountsItsSetAsideProductsOnce() throws Exception {
         STRIPE.catalogue().addGenerated(5);
-        Map<String, Object> bad = StripeCatalogue.product("prod_BadMetadata02", "Bad metadata", 1_700_000_000L);
-        bad.put("metadata", "not an object");
-        STRIPE.catalogue().add(bad);
+        STRIPE.catalogue().add(StripeCatalogue.unreadable("prod_BadMetadata02", "Bad metadata", 1_700_000_000L));
         // the page's statement meets a serialization failure once (a sequence survives the rollback)
         jdbc.execute("CREATE SEQUENCE fail_once_seq");
         jdbc.execute("CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "

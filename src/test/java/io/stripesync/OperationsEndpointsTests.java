@@ -55,9 +55,7 @@ class OperationsEndpointsTests extends SyncTestSupport {
     @Test
     void runDetailShowsTheProductsTheRunCouldNotLog() throws Exception {
         STRIPE.catalogue().addGenerated(3);
-        Map<String, Object> bad = StripeCatalogue.product("prod_BadMetadata01", "Bad", 1_700_000_000L);
-        bad.put("metadata", "not an object");
-        STRIPE.catalogue().add(bad);
+        STRIPE.catalogue().add(StripeCatalogue.unreadable("prod_BadMetadata01", "Bad", 1_700_000_000L));
         long runId = JSON.readTree(triggerSync().body()).get("runId").asLong();
 
         HttpResponse<String> response = get("/stripe-sync-products/runs/" + runId, API_TOKEN);

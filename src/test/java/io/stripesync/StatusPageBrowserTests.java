@@ -289,9 +289,7 @@ class StatusPageBrowserTests {
         catalogue.changeDefaultPrice("prod_Sample00000010", 2190);
         catalogue.changeDefaultPrice("prod_Sample00000001", 1200); // eur to usd: no percentage
         trigger("/stripe-sync-products");
-        Map<String, Object> unreadable = StripeCatalogue.product("prod_Unreadable01", "Broken metadata", 1_700_000_100L);
-        unreadable.put("metadata", "not an object");
-        catalogue.add(unreadable);
+        catalogue.add(StripeCatalogue.unreadable("prod_Unreadable01", "Broken metadata", 1_700_000_100L));
         trigger("/stripe-sync-products");
         catalogue.remove("prod_Unreadable01");
         trigger("/stripe-sync-products");

@@ -105,9 +105,7 @@ class StatusPageTests extends SyncTestSupport {
     @Test
     void overviewTellsTheLastWalkCatchUpFailedRunFreshnessAndWindows() throws Exception {
         STRIPE.catalogue().addGenerated(3);
-        Map<String, Object> bad = StripeCatalogue.product("prod_BadOverview01", "Bad", 1_700_000_000L);
-        bad.put("metadata", "not an object");
-        STRIPE.catalogue().add(bad);
+        STRIPE.catalogue().add(StripeCatalogue.unreadable("prod_BadOverview01", "Bad", 1_700_000_000L));
         long failedRun = JSON.readTree(triggerSync().body()).get("runId").asLong();
         STRIPE.catalogue().remove("prod_BadOverview01");
         long walk = JSON.readTree(triggerSync().body()).get("runId").asLong();

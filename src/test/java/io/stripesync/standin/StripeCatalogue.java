@@ -45,6 +45,13 @@ public class StripeCatalogue implements ProductSource {
         return product;
     }
 
+    /** A product the service cannot log faithfully (its metadata is not an object): set aside by a run. */
+    public static Map<String, Object> unreadable(String id, String name, long created) {
+        Map<String, Object> product = product(id, name, created);
+        product.put("metadata", "not an object");
+        return product;
+    }
+
     /**
      * A price shaped exactly like Stripe's fixture (recurring, monthly, per unit), with the given id, product,
      * currency, amount in minor units and creation time.
