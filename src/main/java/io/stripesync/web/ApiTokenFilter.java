@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import io.stripesync.config.SyncSettings;
@@ -36,12 +35,6 @@ public class ApiTokenFilter extends OncePerRequestFilter {
     /** Health's overall status and the probes: all a load balancer or Kubernetes needs, without details. */
     private static final Set<String> OPEN = Set.of("/actuator/health", "/actuator/health/liveness",
             "/actuator/health/readiness");
-    /**
-     * The status page and its files ({@link StatusPage}): they carry no data (the page reads it with the caller's
-     * token), so anyone may load them, with GET or HEAD. Prefixes of static files only: no route answers under them.
-     */
-    private static final Set<String> PAGE = Set.of("/", "/status");
-    private static final List<String> PAGE_FILES = List.of(StatusPage.FILES + "/", "/webjars/");
     /** Stripe's webhook deliveries: authenticated by their signature, not by a token. */
     static final String WEBHOOK = "/stripe/webhook";
     private static final String BEARER = "Bearer ";
@@ -90,8 +83,9 @@ public class ApiTokenFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (isPage(request, path)) {
-            // not even a blocked address is refused the page: it is what tells the caller it is blocked
+        if (StatusPage.isPageFile(request, path)) {
+            // the status page carries no data (it reads it with the caller's token); not even a blocked address is
+            // refused it: it is what tells the caller it is blocked
             chain.doFilter(request, response);
             return;
         }
@@ -128,12 +122,6 @@ public class ApiTokenFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new Authorized(request, access), response);
-    }
-
-    private static boolean isPage(HttpServletRequest request, String path) {
-        boolean reads = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
-        return reads && !path.contains("..")
-                && (PAGE.contains(path) || PAGE_FILES.stream().anyMatch(path::startsWith));
     }
 
     /** The scheme is case-insensitive (RFC 7235); anything but Bearer and a known token opens nothing. */

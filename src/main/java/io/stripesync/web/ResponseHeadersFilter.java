@@ -30,13 +30,8 @@ public class ResponseHeadersFilter extends OncePerRequestFilter {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        response.setHeader("Cache-Control", isStatusPageFile(request) ? "no-cache" : "no-store");
+        response.setHeader("Cache-Control", StatusPage.isPageFile(request, ApiTokenFilter.pathOf(request))
+                ? "no-cache" : "no-store");
         chain.doFilter(request, response);
-    }
-
-    private static boolean isStatusPageFile(HttpServletRequest request) {
-        String path = ApiTokenFilter.pathOf(request);
-        return "GET".equals(request.getMethod()) && (path.equals("/") || path.equals(StatusPage.FILES)
-                || path.startsWith(StatusPage.FILES + "/") || path.startsWith("/webjars/"));
     }
 }
