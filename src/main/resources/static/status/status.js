@@ -136,22 +136,20 @@
   /* ---------- the health cards ---------- */
 
   function renderRun(card, run, emptyText) {
-    var status = field(card, 'status');
+    // the counts a card shows are the ones its HTML lists
+    card.querySelectorAll('dd[data-field]').forEach(function (dd) {
+      dd.textContent = count(run && run[dd.dataset.field]);
+    });
+    badge(field(card, 'status'), run && run.status);
     if (!run) {
-      badge(status, null);
       setText(card, 'when', emptyText);
       setText(card, 'detail', '');
-      card.querySelectorAll('dd').forEach(function (dd) { dd.textContent = '–'; });
       field(card, 'error').hidden = true;
       return;
     }
-    badge(status, run.status);
     setText(card, 'when', relative(run.started_at));
     setText(card, 'detail', when(run.started_at) + ' · took ' + duration(run.duration_ms) + ' · run ' + run.id
       + ' · ' + run.trigger);
-    ['synced', 'changed', 'deleted', 'failed', 'scanned', 'events'].forEach(function (name) {
-      if (field(card, name)) { setText(card, name, count(run[name])); }
-    });
     var error = setText(card, 'error', run.error);
     error.hidden = !run.error;
   }
@@ -201,6 +199,9 @@
     return { width: width, height: width < 500 ? 170 : 210 };
   }
 
+  /** A y scale from 0 to a little above the largest value (at least 1). */
+  function fromZero(u, min, max) { return [0, Math.max(max, 1) * 1.1]; }
+
   function axis(extra) {
     var base = {
       stroke: cssVar('--dim'),
@@ -208,8 +209,7 @@
       ticks: { stroke: cssVar('--grid'), width: 1 },
       font: '11px system-ui, sans-serif'
     };
-    Object.keys(extra || {}).forEach(function (k) { base[k] = extra[k]; });
-    return base;
+    return Object.assign(base, extra);
   }
 
   var wholeNumbers = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000,
@@ -253,7 +253,7 @@
     draw('runs', byId('runs-chart'), {
       scales: {
         x: { time: true, range: [now - overview.windows.run_days * 86400, now + 3600] },
-        y: { range: function (u, min, max) { return [0, Math.max(max, 1) * 1.1]; } }
+        y: { range: fromZero }
       },
       axes: [axis(), axis({ label: 'seconds', labelSize: 18, size: 46 })],
       series: series,
@@ -280,7 +280,9 @@
       row.appendChild(el('td', when(r.started_at), 'when'));
       row.appendChild(el('td', r.trigger));
       var outcome = el('td');
-      outcome.appendChild(el('span', r.status, 'badge ' + r.status));
+      var status = el('span');
+      badge(status, r.status);
+      outcome.appendChild(status);
       row.appendChild(outcome);
       row.appendChild(el('td', r.status === 'skipped' ? '–' : duration(r.duration_ms), 'num'));
       ['synced', 'changed', 'deleted', 'failed'].forEach(function (k) { row.appendChild(el('td', count(r[k]), 'num')); });
@@ -296,7 +298,7 @@
     draw('projects', byId('projects-chart'), {
       scales: {
         x: { time: false, range: [-0.5, Math.max(names.length, 1) - 0.5] },
-        y: { range: function (u, min, max) { return [0, Math.max(max, 1) * 1.1]; } }
+        y: { range: fromZero }
       },
       axes: [
         axis({ splits: function () { return indices; }, values: function (u, splits) {
@@ -336,7 +338,7 @@
     var ys = days.map(function (d) { return d.logged; });
     var accent = cssVar('--accent');
     draw('logged', byId('logged-chart'), {
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max, 1) * 1.1]; } } },
+      scales: { x: { time: true }, y: { range: fromZero } },
       axes: [axis(), axis({ incrs: wholeNumbers, size: 50 })],
       series: [{}, {
         label: 'logged', stroke: accent, fill: cssVar('--accent-fill'), width: 2,
@@ -400,7 +402,6 @@
     body.textContent = '';
     changes.forEach(function (c) {
       var row = body.insertRow();
-      row.dataset.change = c.id;
       row.appendChild(el('td', when(c.detected_at), 'when'));
       row.appendChild(productCell(c.product_id, c.product_name));
       row.appendChild(el('td', c.field));
