@@ -7,9 +7,6 @@ import io.stripesync.standin.StripeStandIn;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -40,6 +38,11 @@ class DatabaseOutageIntegrationTests {
     @AfterAll
     static void stopStandIn() {
         STRIPE.stop();
+    }
+
+    /** Stopped here too, so that a failing test leaves no server behind (stopping a stopped one does nothing). */
+    @AfterEach
+    void stopOwnServer() throws IOException {
     }
 
     /** A PostgreSQL server of the test's own, on a fixed port and data directory, so that it can stop and return. */
@@ -84,7 +87,6 @@ class DatabaseOutageIntegrationTests {
         // the run cut off by the outage could not record its failure then; the next run closed it as interrupted
         assertThat(db.queryForList("SELECT status FROM stripe_sync_runs ORDER BY id", String.class))
                 .containsExactly("interrupted", "succeeded");
-        server.close();
     }
 
     @Test
@@ -99,12 +101,13 @@ class DatabaseOutageIntegrationTests {
             int web = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
             assertThat(ServiceOnDatabase.sync(service)).contains("\"success\":true");
             for (String report : reports) {
-                assertThat(get(web, report, token).statusCode()).as(report).isEqualTo(200);
+                assertThat(ServiceOnDatabase.get(web, "/stripe-sync-products" + report, token).statusCode())
+                        .as(report).isEqualTo(200);
             }
             server.close();
 
             for (String report : reports) {
-                HttpResponse<String> answer = get(web, report, token);
+                HttpResponse<String> answer = ServiceOnDatabase.get(web, "/stripe-sync-products" + report, token);
                 // the caller learns that the database failed, not how: no exception, no host, no SQL
                 assertThat(answer.statusCode()).as(report).isEqualTo(503);
                 assertThat(answer.headers().firstValue("Content-Type")).as(report).hasValue("application/json");
@@ -112,21 +115,12 @@ class DatabaseOutageIntegrationTests {
                         .isEqualTo("{\"success\":false,\"error\":\"the report could not be read from the database\"}");
             }
             // the status page itself is a static file
-            assertThat(get(web, "/", null).statusCode()).isEqualTo(200);
+            assertThat(ServiceOnDatabase.get(web, "/", null).statusCode()).isEqualTo(200);
 
             startServer(); // and the reports answer again once the pool has its connections back
-            await().atMost(Duration.ofSeconds(20)).until(() -> get(web, "/runs", token).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ServiceOnDatabase.get(web, "/stripe-sync-products/runs",
+                    token).statusCode() == 200);
         }
-        server.close();
-    }
-
-    private static HttpResponse<String> get(int web, String report, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + web
-                + (report.equals("/") ? "/" : "/stripe-sync-products" + report))).timeout(Duration.ofSeconds(20));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void startServer() throws IOException {

@@ -8,10 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stripesync.standin.StripeStandIn;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,13 +103,9 @@ class GrafanaDashboardTests extends SyncTestSupport {
         post("/stripe-sync-products/events", API_TOKEN); // the cursor starts now
         STRIPE.catalogue().create("prod_GrafanaEvent01", "Created for an event");
         post("/stripe-sync-products/events", API_TOKEN);
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/stripe/webhook"))
-                .header("Stripe-Signature", "t=1,v1=00").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        send("POST", "/stripe/webhook", null, "Stripe-Signature", "t=1,v1=00");
 
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/actuator/prometheus"))
-                .header("Authorization", "Bearer " + READ_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String scrape = get("/actuator/prometheus", READ_TOKEN).body();
         return scrape.lines().filter(line -> !line.isBlank() && !line.startsWith("#"))
                 .map(line -> IDENTIFIER.matcher(line).results().findFirst().orElseThrow().group())
                 .collect(Collectors.toCollection(TreeSet::new));

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stripesync.web.FailedLogins;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -60,31 +57,23 @@ class ReverseProxyIntegrationTests extends SyncTestSupport {
 
     @Test
     void actuatorOnItsOwnPortKeepsTheTokenRules() throws Exception {
-        HttpResponse<String> anonymousHealth = get(managementPort, "/actuator/health", null);
-        HttpResponse<String> health = get(managementPort, "/actuator/health", API_TOKEN);
+        HttpResponse<String> anonymousHealth = ServiceOnDatabase.get(managementPort, "/actuator/health", null);
+        HttpResponse<String> health = ServiceOnDatabase.get(managementPort, "/actuator/health", API_TOKEN);
 
         assertThat(anonymousHealth.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(anonymousHealth.body()).has("components")).isFalse();
         assertThat(anonymousHealth.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(JSON.readTree(health.body()).get("components").has("db")).isTrue();
-        assertThat(get(managementPort, "/actuator/health/liveness", null).statusCode()).isEqualTo(200);
-        assertThat(get(managementPort, "/actuator/prometheus", null).statusCode()).isEqualTo(401);
-        assertThat(get(managementPort, "/actuator/prometheus", READ_TOKEN).statusCode()).isEqualTo(200);
-        assertThat(get(managementPort, "/actuator/prometheus", API_TOKEN).body()).contains("stripe_sync_");
+        assertThat(ServiceOnDatabase.get(managementPort, "/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        assertThat(ServiceOnDatabase.get(managementPort, "/actuator/prometheus", null).statusCode()).isEqualTo(401);
+        assertThat(ServiceOnDatabase.get(managementPort, "/actuator/prometheus", READ_TOKEN).statusCode()).isEqualTo(200);
+        assertThat(ServiceOnDatabase.get(managementPort, "/actuator/prometheus", API_TOKEN).body()).contains("stripe_sync_");
         // the service's own port serves no actuator any more
-        assertThat(get(port, "/actuator/prometheus", API_TOKEN).statusCode()).isEqualTo(404);
+        assertThat(ServiceOnDatabase.get(port, "/actuator/prometheus", API_TOKEN).statusCode()).isEqualTo(404);
         // and the valve is on actuator's server too: a body nobody reads is not waited for
         RawHttp.Answer withBody = RawHttp.sendAndWatchClose("127.0.0.1", managementPort,
                 "GET /actuator/health/liveness HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n\r\n{");
         assertThat(withBody.status()).isEqualTo(200);
         assertThat(withBody.closed()).isTrue();
-    }
-
-    private static HttpResponse<String> get(int port, String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,6 +1,11 @@
 package io.stripesync;
 
 import io.stripesync.standin.StripeStandIn;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,6 +84,16 @@ final class ServiceOnDatabase {
         return new SpringApplicationBuilder(StripeSyncApplication.class)
                 .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
                 .properties(properties.toArray(String[]::new)).run();
+    }
+
+    /** GET {@code path} from a service started with {@link #startWeb} on {@code port}, with the token when given. */
+    static HttpResponse<String> get(int port, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Runs one sync through the sync route, as a trigger would, and returns its JSON answer. */

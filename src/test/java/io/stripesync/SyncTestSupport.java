@@ -95,13 +95,7 @@ public abstract class SyncTestSupport {
     }
 
     protected HttpResponse<String> post(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}"));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return send("POST", path, token);
     }
 
     /** GET from this service, with the token when given. */
@@ -109,13 +103,24 @@ public abstract class SyncTestSupport {
         return send("GET", path, token);
     }
 
-    /** A request to this service (POST with {@code {}}, others without a body), with the token when given. */
-    protected HttpResponse<String> send(String method, String path, String token) throws Exception {
+    /**
+     * A request to this service (POST with the JSON body {@code {}}, others without a body), with the token when
+     * given and any other {@code headers} (name, value, name, value, ...).
+     */
+    protected HttpResponse<String> send(String method, String path, String token, String... headers)
+            throws Exception {
+        boolean post = "POST".equals(method);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(java.time.Duration.ofSeconds(10)).method(method, "POST".equals(method)
+                .timeout(java.time.Duration.ofSeconds(10)).method(method, post
                         ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody());
+        if (post) {
+            request.header("Content-Type", "application/json");
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
