@@ -2,8 +2,9 @@
 -- last catch-up (a skipped fire time is not a walk: it did nothing), the last failed run (its set-aside products
 -- are at /runs/{id}), and the next fire time of each schedule as the Quartz cluster holds it (the same for every
 -- instance; NULL when no instance has the schedule on).
--- run is inlined where it is used (NOT MATERIALIZED), so each 'last ...' reads one row by the primary key rather
--- than the whole history, which grows by a catch-up every few minutes
+-- run is inlined where it is used (NOT MATERIALIZED), so each 'last ...' reads the history backwards by the primary
+-- key and stops at the first match (the last failed run through its partial index, V15), rather than reading the
+-- whole history, which grows by a catch-up every few minutes
 WITH run AS NOT MATERIALIZED (
     SELECT id, kind, trigger, status, started_at, finished_at,
            round(extract(epoch FROM coalesce(finished_at, now()) - started_at) * 1000) AS duration_ms,
