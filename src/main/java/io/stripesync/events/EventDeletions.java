@@ -1,5 +1,7 @@
 package io.stripesync.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +16,10 @@ import org.springframework.stereotype.Component;
 @Component("eventDeletions")
 public class EventDeletions {
 
-    private final StripeEvents events;
+    private final ObjectMapper json;
 
-    public EventDeletions(StripeEvents events) {
-        this.events = events;
+    public EventDeletions(ObjectMapper json) {
+        this.json = json;
     }
 
     /** Read by the route: the events tell of deleted products. */
@@ -42,12 +44,12 @@ public class EventDeletions {
     }
 
     /** The deletions as the statement binds them: [{id, created, eventId}], oldest first. */
-    public String deletionsJson(Exchange exchange) {
+    public String deletionsJson(Exchange exchange) throws JsonProcessingException {
         List<Map<String, Object>> deletions = new ArrayList<>();
         for (Map<String, Object> event : StripeEvents.deletions(exchange)) {
             deletions.add(Map.of("id", StripeEvents.productIdOf(event), "created",
                     StripeEvents.createdOf(event).getEpochSecond(), "eventId", String.valueOf(event.get("id"))));
         }
-        return events.toJson(deletions);
+        return json.writeValueAsString(deletions);
     }
 }

@@ -6,21 +6,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
  * How fresh the log is, on /actuator/prometheus: events received by source and type, their outcome (applied, ignored,
  * duplicate), webhook signature failures, seconds from an event's creation to its application, and the catch-up
- * cursor's age. Meters are made once and reused.
+ * cursor's age. A counter by tags is registered when first used; Micrometer hands back that meter afterwards.
  */
 @Component
 public class EventMetrics {
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> received = new ConcurrentHashMap<>();
-    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final DistributionSummary lag;
     private final Counter signatureFailures;
 
@@ -40,15 +36,13 @@ public class EventMetrics {
     }
 
     void received(String source, String type) {
-        received.computeIfAbsent(source + " " + type, key -> Counter.builder("stripe_sync_events_received")
-                .description("Stripe events received, by source and type")
-                .tag("source", source).tag("type", type).register(registry)).increment();
+        Counter.builder("stripe_sync_events_received").description("Stripe events received, by source and type")
+                .tag("source", source).tag("type", type).register(registry).increment();
     }
 
     void outcome(String outcome) {
-        outcomes.computeIfAbsent(outcome, key -> Counter.builder("stripe_sync_events")
-                .description("Stripe events by outcome: applied, ignored, duplicate")
-                .tag("outcome", outcome).register(registry)).increment();
+        Counter.builder("stripe_sync_events").description("Stripe events by outcome: applied, ignored, duplicate")
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     void applied(Instant eventCreated) {

@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +50,12 @@ public class StripeEvents {
     private static final String RECORD = """
             INSERT INTO {schema}.stripe_events_log (event_id, type, event_created, source, outcome) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (event_id) DO NOTHING""";
+    private static final String SELECT_SEEN =
+            "SELECT event_id FROM {schema}.stripe_events_log WHERE event_id = ANY (?)";
 
     private final JdbcTemplate jdbc;
-    private final SyncSchema schema;
     private final String record;
+    private final String selectSeen;
     private final ObjectMapper json;
     private final EventsCursor cursor;
     private final EventMetrics metrics;
@@ -60,8 +63,8 @@ public class StripeEvents {
     public StripeEvents(JdbcTemplate jdbc, SyncSchema schema, ObjectMapper json, EventsCursor cursor,
                         EventMetrics metrics) {
         this.jdbc = jdbc;
-        this.schema = schema;
         this.record = schema.qualify(RECORD);
+        this.selectSeen = schema.qualify(SELECT_SEEN);
         this.json = json;
         this.cursor = cursor;
         this.metrics = metrics;
@@ -105,9 +108,9 @@ public class StripeEvents {
     /**
      * The events (the body, oldest first) not seen before (exchange property {@value #FRESH}, and their deletions
      * {@value #DELETIONS}); those that concern the log are applied by the route, and all are recorded in
-     * stripe_events_log once that succeeded ({@link #recordSeen}). An event seen before (a redelivery, or the catch-up meeting a webhook's event) changes
-     * nothing. (Two deliveries applied at once do no harm: the log's statements keep the newest state and record a
-     * change once.)
+     * stripe_events_log once that succeeded ({@link #recordSeen}). An event seen before (a redelivery, or the catch-up
+     * meeting a webhook's event) changes nothing. (Two deliveries applied at once do no harm: the log's statements keep
+     * the newest state and record a change once.)
      */
     @SuppressWarnings("unchecked")
     public void sortOut(Exchange exchange) {
@@ -116,8 +119,7 @@ public class StripeEvents {
         String source = run.getSource();
         run.eventsRead(events.size());
         String[] ids = events.stream().map(e -> String.valueOf(e.get("id"))).toArray(String[]::new);
-        Set<String> seen = new java.util.HashSet<>(jdbc.queryForList(
-                schema.qualify("SELECT event_id FROM {schema}.stripe_events_log WHERE event_id = ANY (?)"), String.class, (Object) ids));
+        Set<String> seen = new HashSet<>(jdbc.queryForList(selectSeen, String.class, (Object) ids));
         List<Map<String, Object>> fresh = new ArrayList<>();
         List<Map<String, Object>> deletions = new ArrayList<>();
         for (Map<String, Object> event : events) {
@@ -155,13 +157,12 @@ public class StripeEvents {
         }
     }
 
-
     /**
      * The products the events created or changed, re-read at the pinned API version: windows of up to 100 ids, one
      * request each. A product deleted by one of these events is not re-read (Stripe no longer has it).
      */
     public List<Window> reReads(Exchange exchange) {
-        Set<String> deleted = new java.util.HashSet<>();
+        Set<String> deleted = new HashSet<>();
         deletions(exchange).forEach(event -> deleted.add(productIdOf(event)));
         Map<String, String> eventIds = new LinkedHashMap<>();
         for (Map<String, Object> event : fresh(exchange)) {
@@ -207,7 +208,7 @@ public class StripeEvents {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> fresh(Exchange exchange) {
+    private static List<Map<String, Object>> fresh(Exchange exchange) {
         return exchange.getProperty(FRESH, List.class);
     }
 
@@ -243,7 +244,7 @@ public class StripeEvents {
                 : Instant.now();
     }
 
-    String toJson(Object value) {
+    private String toJson(Object value) {
         try {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {

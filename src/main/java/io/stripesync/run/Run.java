@@ -2,7 +2,6 @@ package io.stripesync.run;
 
 import io.stripesync.walk.WindowSource;
 import java.sql.Connection;
-import java.util.List;
 
 /**
  * The state of one run while it walks Stripe, shared by the walkers of its windows: what the walk asks Stripe for,
@@ -75,10 +74,10 @@ public class Run {
         return new Run(null, "webhook", EVENTS, "webhook", null, null, productParams, null, null, false, livemode);
     }
 
-    synchronized void pageLogged(List<String> idsOnPage, int inserted, int changedOnPage, int setAside,
-                                 int filteredOut, int alteredOnPage) {
+    synchronized void pageLogged(int listed, int inserted, int changedOnPage, int setAside, int filteredOut,
+                                 int alteredOnPage) {
         pages++;
-        scanned += idsOnPage.size();
+        scanned += listed;
         synced += inserted;
         changed += changedOnPage;
         failed += setAside;

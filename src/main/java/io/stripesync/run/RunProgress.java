@@ -36,9 +36,7 @@ public class RunProgress {
         PageLog pageLog = exchange.getProperty(ProductsLog.PAGE_LOG, PageLog.class);
         exchange.removeProperty(PAGE_WRITTEN);
         exchange.removeProperty(ProductsLog.PAGE_LOG);
-        List<String> ids = ((List<?>) page.get("data")).stream()
-                .map(p -> p instanceof Map<?, ?> product && product.get("id") instanceof String id ? id : null)
-                .toList();
+        int listed = ((List<?>) page.get("data")).size();
         List<Object[]> setAside = pageLog.setAside();
         if (!setAside.isEmpty()) {
             records.recordProblems(run.getId(), setAside, "failure");
@@ -47,7 +45,7 @@ public class RunProgress {
         if (!altered.isEmpty()) {
             records.recordProblems(run.getId(), altered, "warning");
         }
-        run.pageLogged(ids, count(written, "synced"), count(written, "changed"), setAside.size(), pageLog.filtered(),
+        run.pageLogged(listed, count(written, "synced"), count(written, "changed"), setAside.size(), pageLog.filtered(),
                 altered.size());
         int pages = run.getPages();
         if (pages % progressEveryPages == 0) {

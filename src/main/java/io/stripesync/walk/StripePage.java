@@ -26,20 +26,6 @@ public class StripePage {
      * Simple's map navigation ({@code stripePage[data][last][id]}) re-hashes the whole page at every step.
      */
     public void check(Exchange exchange) {
-        Map<?, ?> page = checked(exchange);
-        boolean hasMore = (Boolean) page.get("has_more");
-        List<?> data = (List<?>) page.get("data");
-        exchange.setProperty(WindowSource.PAGE, page);
-        exchange.setProperty(WindowSource.HAS_MORE, hasMore);
-        exchange.setProperty(LAST_ID, hasMore ? ((Map<?, ?>) data.get(data.size() - 1)).get("id") : null);
-    }
-
-    /** The objects of the page being logged (the split's list). */
-    public List<?> dataOf(@ExchangeProperty(WindowSource.PAGE) Map<?, ?> page) {
-        return (List<?>) page.get("data");
-    }
-
-    private Map<?, ?> checked(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         if (!(body instanceof Map<?, ?> page) || !"list".equals(page.get("object"))) {
             throw new MalformedStripePageException("is not a Stripe list object");
@@ -50,20 +36,29 @@ public class StripePage {
         if (!(page.get("has_more") instanceof Boolean hasMore)) {
             throw new MalformedStripePageException("has no boolean 'has_more'");
         }
-        if (!hasMore) {
-            return page;
-        }
+        String lastId = hasMore ? continuesFrom(data, exchange.getProperty(WindowSource.WINDOW, Window.class)) : null;
+        exchange.setProperty(WindowSource.PAGE, page);
+        exchange.setProperty(WindowSource.HAS_MORE, hasMore);
+        exchange.setProperty(LAST_ID, lastId);
+    }
+
+    /** The objects of the page being logged (the split's list). */
+    public List<?> dataOf(@ExchangeProperty(WindowSource.PAGE) Map<?, ?> page) {
+        return (List<?>) page.get("data");
+    }
+
+    /** Where the next page of a page that has more starts: its last object's id, never one already walked. */
+    private static String continuesFrom(List<?> data, Window window) {
         if (data.isEmpty() || !(data.get(data.size() - 1) instanceof Map<?, ?> last)
                 || !(last.get("id") instanceof String lastId)) {
             throw new MalformedStripePageException("says has_more but its last object has no id to continue from");
         }
         // a list that hands back a page already seen (the cursor just sent, or an earlier one) would never end
-        Window window = exchange.getProperty(WindowSource.WINDOW, Window.class);
         if (window != null && !window.firstTimeSeen(lastId)) {
             throw new MalformedStripePageException("says has_more but repeats a page already walked (it ends at "
                     + LogSafe.text(lastId) + " again): the list does not move on");
         }
-        return page;
+        return lastId;
     }
 
     /** The query with {@code &starting_after=<cursor>}, URL-encoded, appended. */
