@@ -199,6 +199,13 @@
     return { width: width, height: width < 500 ? 170 : 210 };
   }
 
+  /** Empties the table's body, then adds a row per item, filled by fill(row, item, index). */
+  function fillRows(tableId, items, fill) {
+    var body = byId(tableId).tBodies[0];
+    body.textContent = '';
+    items.forEach(function (item, i) { fill(body.insertRow(), item, i); });
+  }
+
   /** A y scale from 0 to a little above the largest value (at least 1). */
   function fromZero(u, min, max) { return [0, Math.max(max, 1) * 1.1]; }
 
@@ -272,10 +279,7 @@
       }
     }, data);
 
-    var body = byId('runs-table').tBodies[0];
-    body.textContent = '';
-    runs.slice().reverse().forEach(function (r) {
-      var row = body.insertRow();
+    fillRows('runs-table', runs.slice().reverse(), function (row, r) {
       row.appendChild(el('td', r.id));
       row.appendChild(el('td', when(r.started_at), 'when'));
       row.appendChild(el('td', r.trigger));
@@ -313,12 +317,9 @@
       cursor: { drag: { x: false, y: false }, points: { show: false } }
     }, [indices, totals]);
 
-    var body = byId('projects-table').tBodies[0];
-    body.textContent = '';
     var total = 0;
     var recent = 0;
-    stats.forEach(function (p, i) {
-      var row = body.insertRow();
+    fillRows('projects-table', stats, function (row, p, i) {
       row.dataset.project = names[i];
       row.appendChild(el('td', names[i]));
       row.appendChild(el('td', count(p.total_products), 'num'));
@@ -353,10 +354,7 @@
     setText(section, 'total', count(total));
     setText(section, 'peak', peak && peak.logged > 0
       ? dayFormat.format(new Date(Date.parse(peak.day + 'T12:00:00Z'))) + ' (' + count(peak.logged) + ')' : '–');
-    var body = byId('logged-table').tBodies[0];
-    body.textContent = '';
-    days.slice().reverse().forEach(function (d) {
-      var row = body.insertRow();
+    fillRows('logged-table', days.slice().reverse(), function (row, d) {
       row.appendChild(el('td', d.day));
       row.appendChild(el('td', count(d.logged), 'num'));
     });
@@ -398,10 +396,7 @@
   function renderChanges(overview, changes) {
     var section = byId('changes');
     setText(section, 'limit', overview.windows.recent_changes);
-    var body = byId('changes-table').tBodies[0];
-    body.textContent = '';
-    changes.forEach(function (c) {
-      var row = body.insertRow();
+    fillRows('changes-table', changes, function (row, c) {
       row.appendChild(el('td', when(c.detected_at), 'when'));
       row.appendChild(productCell(c.product_id, c.product_name));
       row.appendChild(el('td', c.field));
@@ -420,10 +415,7 @@
       var y = b.change_percent == null ? -1 : Math.abs(b.change_percent);
       return y - x;
     }).slice(0, overview.windows.drift_top);
-    var body = byId('drift-table').tBodies[0];
-    body.textContent = '';
-    top.forEach(function (d) {
-      var row = body.insertRow();
+    fillRows('drift-table', top, function (row, d) {
       row.dataset.product = d.product_id;
       row.appendChild(el('td', when(d.detected_at), 'when'));
       row.appendChild(productCell(d.product_id, d.product_name));
@@ -445,10 +437,7 @@
     var run = failedRun.run;
     setText(section, 'run', 'run ' + run.id + ', ' + when(run.started_at) + ' (' + relative(run.started_at) + ')');
     setText(section, 'error', run.error);
-    var body = byId('failures-table').tBodies[0];
-    body.textContent = '';
-    failedRun.failures.forEach(function (f) {
-      var row = body.insertRow();
+    fillRows('failures-table', failedRun.failures, function (row, f) {
       row.dataset.product = f.stripe_product_id || '';
       row.appendChild(el('td', f.stripe_product_id || '(no id)'));
       row.appendChild(el('td', f.reason, 'value'));
